@@ -1,0 +1,23 @@
+import { auditProject } from './projenrc/projects/audit';
+import { cacheProject } from './projenrc/projects/cache';
+import { cliProject } from './projenrc/projects/cli';
+import { assertNoPrivateWorkspaceDeps, constructsProject } from './projenrc/projects/constructs';
+import { functionsProject } from './projenrc/projects/functions';
+import { infraProject } from './projenrc/projects/infra';
+import { rulesProject } from './projenrc/projects/rules';
+import { toolsProject } from './projenrc/projects/tools';
+import { createWorkspace } from './projenrc/workspace';
+
+const root = createWorkspace();
+const tools = toolsProject(root);
+const rules = rulesProject(root, { tools });
+const cache = cacheProject(root, { tools });
+const audit = auditProject(root, { tools });
+functionsProject(root, { tools, rules, cache, audit });
+const constructs = constructsProject(root);
+infraProject(root, { constructs, rules, tools });
+cliProject(root, { tools, rules, cache, audit });
+
+root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
+assertNoPrivateWorkspaceDeps(constructs, root);
+root.synth();

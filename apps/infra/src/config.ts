@@ -1,0 +1,59 @@
+import { assertStageName } from '@ffc/constructs';
+import { Node } from 'constructs';
+
+/** Everything that differs between stages; it comes from CDK context (cdk.json defaults, `-c key=value`). */
+export interface StageConfig {
+  readonly stage: string;
+  readonly production: boolean;
+  readonly costCentre: string;
+  readonly owner: string;
+  /** Target account. @default - the CLI's current account (CDK_DEFAULT_ACCOUNT) */
+  readonly account?: string;
+  /** Region of the stack that owns the global table; it must be one of `regions`. */
+  readonly primaryRegion: string;
+  readonly regions: readonly string[];
+}
+
+function required(node: Node, key: string): string {
+  const value = node.tryGetContext(key);
+  if (value === undefined || value === '') {
+    throw new Error(`missing context '${key}': pass -c ${key}=VALUE or set it in cdk.json`);
+  }
+  return String(value);
+}
+
+function parseRegions(value: unknown): string[] {
+  const regions = Array.isArray(value)
+    ? value.map(String)
+    : String(value)
+        .split(',')
+        .map((r) => r.trim());
+  if (regions.length === 0 || regions.some((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))) {
+    throw new Error(`context 'regions' must list AWS region codes, got ${JSON.stringify(value)}`);
+  }
+  if (new Set(regions).size !== regions.length) {
+    throw new Error(`context 'regions' lists a region twice: ${regions.join(', ')}`);
+  }
+  return regions;
+}
+
+export function stageConfig(node: Node, env: NodeJS.ProcessEnv = process.env): StageConfig {
+  const production = String(node.tryGetContext('production') ?? 'false');
+  if (production !== 'true' && production !== 'false') {
+    throw new Error(`context 'production' must be true or false, got '${production}'`);
+  }
+  const regions = parseRegions(node.tryGetContext('regions') ?? []);
+  const primaryRegion = String(node.tryGetContext('primaryRegion') ?? regions[0]);
+  if (!regions.includes(primaryRegion)) {
+    throw new Error(`primaryRegion '${primaryRegion}' is not one of the regions (${regions.join(', ')})`);
+  }
+  return {
+    stage: assertStageName(required(node, 'stage')),
+    production: production === 'true',
+    costCentre: required(node, 'costCentre'),
+    owner: required(node, 'owner'),
+    account: node.tryGetContext('account') ?? env.CDK_DEFAULT_ACCOUNT,
+    primaryRegion,
+    regions,
+  };
+}

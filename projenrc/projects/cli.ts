@@ -1,0 +1,29 @@
+import { NodeProject } from 'projen/lib/javascript';
+import { TypeScriptProject } from 'projen/lib/typescript';
+import { TextFile } from 'projen';
+import { addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+
+/** `apps/cli`: the `ffc` command operators and CI use. */
+export function cliProject(
+  root: NodeProject,
+  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject },
+): TypeScriptProject {
+  const project = new TypeScriptProject({
+    ...subprojectOptions(root, '@ffc/cli', 'apps/cli'),
+    description: 'ffc: set, validate, inspect and audit feature flags',
+    bin: { ffc: 'bin/ffc' },
+    deps: ['commander@^14.0.1', '@aws-sdk/client-dynamodb@^3.1164.0'],
+  });
+  // A committed launcher: npm links workspace bins only if the target exists at install time.
+  new TextFile(project, 'bin/ffc', {
+    lines: ['#!/usr/bin/env node', "require('../lib/main.js').main(process.argv);"],
+    executable: true,
+    committed: true,
+  });
+  addInternalDependency(project, deps.rules);
+  addInternalDependency(project, deps.cache);
+  addInternalDependency(project, deps.audit);
+  addInternalDependency(project, deps.tools);
+  finishSubproject(project);
+  return project;
+}

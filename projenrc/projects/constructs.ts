@@ -1,0 +1,38 @@
+import { NodeProject } from 'projen/lib/javascript';
+import { TypeScriptProject } from 'projen/lib/typescript';
+import { VERSIONS } from '../versions';
+import { finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
+
+/**
+ * `packages/constructs`: the publishable CDK construct library. `aws-cdk-lib` and `constructs` are peers
+ * (one exact dev version, no pinned duplicate); it may depend on no private workspace package.
+ */
+export function constructsProject(root: NodeProject): TypeScriptProject {
+  const project = new TypeScriptProject({
+    ...subprojectOptions(root, '@ffc/constructs', 'packages/constructs'),
+    description: 'CDK constructs for the Feature Flag Connector regional path',
+    package: true,
+    peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLib}`, `constructs@^${VERSIONS.constructs}`],
+    devDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
+    peerDependencyOptions: { pinnedDevDependency: false },
+  });
+  finishSubproject(project, ['build', 'compile', 'test', 'package']);
+  forbidEnvironmentLiterals(project);
+  project.package.addField('private', false);
+  project.package.addField('publishConfig', { access: 'restricted' });
+  return project;
+}
+
+/** Fails synthesis if the publishable library depends on a private workspace package (cdklabs' check). */
+export function assertNoPrivateWorkspaceDeps(library: TypeScriptProject, workspace: NodeProject): void {
+  const privateNames = new Set(
+    workspace.subprojects
+      .filter((sub): sub is TypeScriptProject => sub instanceof TypeScriptProject && sub !== library)
+      .filter((sub) => sub.package.manifest.private === true)
+      .map((sub) => sub.package.packageName),
+  );
+  const offending = library.deps.all.filter((dep) => dep.type !== 'build' && privateNames.has(dep.name));
+  if (offending.length > 0) {
+    throw new Error(`${library.package.packageName} is published but depends on private ${offending.map((d) => d.name).join(', ')}`);
+  }
+}

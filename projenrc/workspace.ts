@@ -1,0 +1,157 @@
+import { NodePackageManager, NodeProject, UpdateSnapshot } from 'projen/lib/javascript';
+import { ProjenrcTs, TypeScriptProject, TypeScriptProjectOptions } from 'projen/lib/typescript';
+import { NxWorkspace } from './nx-workspace';
+import { VERSIONS } from './versions';
+
+const PROJENRC_COMPILER_OPTIONS = {
+  target: 'ES2022',
+  module: 'CommonJS',
+  moduleResolution: 'node',
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  noUnusedLocals: true,
+  types: ['node'],
+};
+
+/** Folder that holds engine downloads and state; never committed. */
+export const ENGINES_DIR = '.engines';
+
+/** The root: npm workspaces, Nx, and the tasks that run across every subproject. */
+export function createWorkspace(): NodeProject {
+  const root = new NodeProject({
+    name: 'ffc',
+    description: 'Feature Flag Connector: propagate, verify and roll back feature-flag changes across regions',
+    defaultReleaseBranch: 'main',
+    packageManager: NodePackageManager.NPM,
+    projenVersion: VERSIONS.projen,
+    minNodeVersion: '20.0.0',
+    github: false,
+    release: false,
+    buildWorkflow: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    package: false,
+    jest: false,
+    projenrcJs: false,
+    licensed: false,
+    devDeps: [`nx@${VERSIONS.nx}`, `typescript@${VERSIONS.typescript}`, `ts-node@${VERSIONS.tsNode}`, `@types/node@${VERSIONS.nodeTypes}`],
+    gitignore: [ENGINES_DIR, '.nx/cache', '.nx/workspace-data', 'test-reports', 'cdk.out', '*.tsbuildinfo'],
+  });
+  root.package.addField('private', true);
+  new ProjenrcTs(root, { projenCodeDir: 'projenrc' });
+  // .projenrc.ts is type-checked (noUnusedLocals): an unused variable there breaks synthesis on purpose.
+  root.tryFindObjectFile('tsconfig.projen.json')?.addOverride('compilerOptions', PROJENRC_COMPILER_OPTIONS);
+  new NxWorkspace(root);
+
+  // The root `build` is locked by projen: replace it with one that builds every subproject through Nx.
+  root.tasks.removeTask('build');
+  root.addTask('build', {
+    description: 'Compile, test, lint and package every subproject (through Nx)',
+    exec: 'nx run-many -t build --output-style=stream',
+  });
+  root.addTask('test:all', {
+    description: 'Start the local engines, run every test suite and print one summary line',
+    exec: 'tools/test-all',
+    receiveArgs: true,
+  });
+  root.addTask('engines', { description: 'Manage the local engines (tools/engines --help)', exec: 'tools/engines', receiveArgs: true });
+  root.addTask('nx', { exec: 'nx', receiveArgs: true });
+  return root;
+}
+
+/** projen adds these without a version; unversioned dependencies vanish when subprojects do not install. */
+const LINT_DEV_DEPS = [
+  'eslint-plugin-import@^2.32.0',
+  'eslint-import-resolver-typescript@^4.4.4',
+  'eslint-config-prettier@^10.1.8',
+  'eslint-plugin-prettier@^5.5.4',
+  'prettier@^3.6.2',
+];
+
+/** Settings every TypeScript subproject shares; a fresh object each call. */
+export function subprojectOptions(root: NodeProject, name: string, outdir: string): TypeScriptProjectOptions {
+  return {
+    parent: root,
+    outdir,
+    name,
+    defaultReleaseBranch: 'main',
+    packageManager: NodePackageManager.NPM,
+    typescriptVersion: VERSIONS.typescript,
+    minNodeVersion: '20.0.0',
+    projenVersion: VERSIONS.projen,
+    github: false,
+    release: false,
+    buildWorkflow: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    sampleCode: false,
+    licensed: false,
+    package: false,
+    prettier: true,
+    prettierOptions: { settings: { singleQuote: true, printWidth: 120 } },
+    jestOptions: {
+      jestVersion: VERSIONS.jest,
+      updateSnapshot: UpdateSnapshot.NEVER,
+      // One machine-readable report per project; tools/test-all sums them into the closing line CI reads.
+      extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
+      jestConfig: { testTimeout: 30_000 },
+    },
+    tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true } },
+    devDeps: [`@types/node@${VERSIONS.nodeTypes}`],
+  };
+}
+
+/**
+ * Finishes a subproject: it never installs on its own (the root does, once), Nx runs only the
+ * scripts it should, and generated folders stay out of git.
+ */
+export function finishSubproject(project: TypeScriptProject, nxTargets: string[] = ['build', 'compile', 'test']): void {
+  project.tasks.tryFind('install')?.reset();
+  project.tasks.tryFind('install:ci')?.reset();
+  project.package.addField('private', true);
+  // After the ESLint component registered them unversioned: the versioned request replaces it.
+  project.addDevDeps(...LINT_DEV_DEPS);
+  // Nx turns every script into a target; keep only ours (a CDK app's `watch` would otherwise be one).
+  project.package.addField('nx', { includedScripts: nxTargets });
+  project.gitignore.exclude('test-reports', '*.tsbuildinfo');
+  // Packages talk to each other through their published entry points, never through relative paths.
+  project.eslint?.addRules({ 'import/no-relative-packages': 'error' });
+  project.npmignore?.exclude('test-reports', '*.tsbuildinfo');
+}
+
+/**
+ * Declares that `consumer` uses `dependency`, in one place: the package.json range and the TypeScript
+ * project reference follow from the project object (npm 11 rejects `workspace:`; `^0.0.0` resolves locally).
+ */
+export function addInternalDependency(
+  consumer: TypeScriptProject,
+  dependency: TypeScriptProject,
+  kind: 'runtime' | 'dev' = 'runtime',
+): void {
+  const spec = `${dependency.package.packageName}@^${dependency.package.manifest.version ?? '0.0.0'}`;
+  if (kind === 'runtime') consumer.addDeps(spec);
+  else consumer.addDevDeps(spec);
+  const relative = require('path').relative(consumer.outdir, dependency.outdir);
+  consumer.tsconfig?.file.addToArray('references', { path: relative });
+  dependency.tsconfig?.file.addOverride('compilerOptions.composite', true);
+}
+
+/**
+ * Infrastructure code takes its partition, regions and stage from configuration: a literal region,
+ * partition or environment name in source is a lint error (tests may use them as fixtures).
+ */
+export function forbidEnvironmentLiterals(project: TypeScriptProject): void {
+  const message = 'Take regions, partitions and stage names from props or config, not literals.';
+  project.eslint?.addOverride({
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?[a-z]+-\\d$/]', message },
+        { selector: 'Literal[value=/^arn:aws(-[a-z]+)?:/]', message },
+        { selector: 'Literal[value=/^(dev|development|prod|preprod|staging|qa|uat)$/i]', message },
+      ],
+    },
+  });
+}

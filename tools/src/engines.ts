@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** The local engines `tools/engines` manages. */
+export type EngineName = 'redis' | 'dynamodb' | 'opensearch';
+
+/** Where tests and the local runtime find each engine; the environment wins over the fixed local ports. */
+export interface EngineSettings {
+  readonly redisUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly opensearchUrl: string;
+}
+
+const ENGINES_SCRIPT = path.resolve(__dirname, '..', 'engines');
+
+export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSettings {
+  return {
+    redisUrl: env.FFC_REDIS_URL ?? 'redis://127.0.0.1:6391',
+    dynamodbEndpoint: env.FFC_DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8011',
+    opensearchUrl: env.FFC_OPENSEARCH_URL ?? 'http://127.0.0.1:9211',
+  };
+}
+
+/**
+ * Starts the named engines (installing them if missing) and waits until they answer; idempotent, so every
+ * test suite's global setup may call it. Set FFC_ENGINES=external to use engines started elsewhere.
+ */
+export function ensureEngines(names: readonly EngineName[], env: NodeJS.ProcessEnv = process.env): EngineSettings {
+  if (env.FFC_ENGINES !== 'external') {
+    execFileSync(ENGINES_SCRIPT, ['up', ...names], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  return engineSettings(env);
+}

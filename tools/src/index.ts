@@ -1,0 +1,3 @@
+export * from './engines';
+export * from './stats';
+export * from './test-summary';
