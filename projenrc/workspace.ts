@@ -113,7 +113,8 @@ export function finishSubproject(project: TypeScriptProject, nxTargets: string[]
   // After the ESLint component registered them unversioned: the versioned request replaces it.
   project.addDevDeps(...LINT_DEV_DEPS);
   // Nx turns every script into a target; keep only ours (a CDK app's `watch` would otherwise be one).
-  project.package.addField('nx', { includedScripts: nxTargets });
+  // Short Nx names (`nx run cache:bench`); the npm name stays scoped.
+  project.package.addField('nx', { name: project.package.packageName.replace(/^@ffc\//, ''), includedScripts: nxTargets });
   project.gitignore.exclude('test-reports', '*.tsbuildinfo');
   // Packages talk to each other through their published entry points, never through relative paths.
   project.eslint?.addRules({ 'import/no-relative-packages': 'error' });
@@ -154,4 +155,19 @@ export function forbidEnvironmentLiterals(project: TypeScriptProject): void {
       ],
     },
   });
+}
+
+/**
+ * Adds `bench` (run as `npx nx run <name>:bench`): a TypeScript script under bench/ that prints a table
+ * and, as its last line, one JSON object of figures. It runs against the compiled package.
+ */
+export function addBenchTask(project: TypeScriptProject, script = 'bench/index.ts'): void {
+  project.addTask('bench', {
+    description: 'Run the benchmark; the last line of output is JSON',
+    exec: `ts-node --transpile-only --project tsconfig.dev.json ${script}`,
+    receiveArgs: true,
+  });
+  project.tsconfigDev.addInclude('bench/**/*.ts');
+  const scripts = (project.package.manifest.nx?.includedScripts ?? []) as string[];
+  project.package.addField('nx', { ...project.package.manifest.nx, includedScripts: [...scripts, 'bench'] });
 }
