@@ -5,6 +5,7 @@ import { assertNoPrivateWorkspaceDeps, constructsProject } from './projenrc/proj
 import { functionsProject } from './projenrc/projects/functions';
 import { infraProject } from './projenrc/projects/infra';
 import { rulesProject } from './projenrc/projects/rules';
+import { storeProject } from './projenrc/projects/store';
 import { toolsProject } from './projenrc/projects/tools';
 import { createWorkspace } from './projenrc/workspace';
 
@@ -13,10 +14,11 @@ const tools = toolsProject(root);
 const rules = rulesProject(root, { tools });
 const cache = cacheProject(root, { tools });
 const audit = auditProject(root, { tools });
-functionsProject(root, { tools, rules, cache, audit });
+const store = storeProject(root, { tools });
+functionsProject(root, { tools, rules, cache, audit, store });
 const constructs = constructsProject(root);
 infraProject(root, { constructs, rules, tools });
-cliProject(root, { tools, rules, cache, audit });
+cliProject(root, { tools, rules, cache, audit, store });
 
 root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
 assertNoPrivateWorkspaceDeps(constructs, root);

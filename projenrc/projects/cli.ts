@@ -6,7 +6,7 @@ import { addInternalDependency, finishSubproject, subprojectOptions } from '../w
 /** `apps/cli`: the `ffc` command operators and CI use. */
 export function cliProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject },
+  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/cli', 'apps/cli'),
@@ -23,6 +23,7 @@ export function cliProject(
   addInternalDependency(project, deps.rules);
   addInternalDependency(project, deps.cache);
   addInternalDependency(project, deps.audit);
+  addInternalDependency(project, deps.store);
   addInternalDependency(project, deps.tools);
   finishSubproject(project);
   return project;

@@ -5,7 +5,7 @@ import { addInternalDependency, finishSubproject, subprojectOptions } from '../w
 /** `packages/functions`: the thin Lambda handlers; they parse, call a domain package and report. */
 export function functionsProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject },
+  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/functions', 'packages/functions'),
@@ -14,6 +14,7 @@ export function functionsProject(
   addInternalDependency(project, deps.rules);
   addInternalDependency(project, deps.cache);
   addInternalDependency(project, deps.audit);
+  addInternalDependency(project, deps.store);
   addInternalDependency(project, deps.tools, 'dev');
   finishSubproject(project);
   return project;
