@@ -1,2 +1,5 @@
 export * from './naming';
+export * from './encryption';
+export * from './network';
 export * from './flag-table';
+export * from './fan-out';

@@ -1,0 +1,3 @@
+export * from './shards';
+export * from './fan-out-shard';
+export * from './regional-fan-out';

@@ -1,0 +1,103 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { resourceName } from '../naming';
+import { FanOutShard, fanOutQueueNamePrefix } from './fan-out-shard';
+import { assignShards } from './shards';
+
+/** SNS allows 200 filter policies per topic; each service's subscription has one. */
+export const MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC = 200;
+
+export interface RegionalFanOutProps {
+  readonly stage: string;
+  /** The service ids of the catalogue; each gets a queue, a dead-letter queue and a filtered subscription. */
+  readonly services: readonly string[];
+  /** Encrypts the topic and the queues; its policy must admit `sns.amazonaws.com` (see EncryptionKey). */
+  readonly encryptionKey: kms.IKey;
+  /** The cache updater: consumes every service's queue. */
+  readonly consumer: lambda.IFunction;
+  /**
+   * Nested stacks the queues are spread over. Keep it fixed for a stage's lifetime: changing it moves
+   * (replaces) named queues. Each shard holds ~4 resources per service.
+   * @default 4
+   */
+  readonly shardCount?: number;
+  /**
+   * Concurrent cache-updater invocations per queue (the SQS event source's maximum concurrency, minimum 2).
+   * With 156 queues, 2 caps the whole fan-out at 312 concurrent executions, well under the default regional 1,000.
+   * @default 2
+   */
+  readonly maxConcurrencyPerQueue?: number;
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** Deliveries before a message moves to its dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /** @default false */
+  readonly production?: boolean;
+}
+
+/**
+ * The regional fan-out: one SNS topic delivering each accepted change to the queues of the services it
+ * targets, sharded over nested stacks so no CloudFormation stack nears the 500-resource limit.
+ */
+export class RegionalFanOut extends Construct {
+  readonly topic: sns.Topic;
+  readonly shards: FanOutShard[];
+  /** Passed to the consumer so it can derive the service from a queue ARN. */
+  readonly queueNamePrefix: string;
+
+  constructor(scope: Construct, id: string, props: RegionalFanOutProps) {
+    super(scope, id);
+    const shardCount = props.shardCount ?? 4;
+    const maxConcurrencyPerQueue = props.maxConcurrencyPerQueue ?? 2;
+    if (props.services.length > MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC) {
+      throw new Error(
+        `${props.services.length} services exceed SNS's ${MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC} filter policies per topic: split the fan-out over several topics`,
+      );
+    }
+    if (maxConcurrencyPerQueue < 2 || maxConcurrencyPerQueue > 1000) {
+      throw new Error(`maxConcurrencyPerQueue must be within 2..1000 (the SQS event source limits), got ${maxConcurrencyPerQueue}`);
+    }
+    this.queueNamePrefix = fanOutQueueNamePrefix(props.stage);
+    this.topic = new sns.Topic(this, 'Resource', {
+      topicName: resourceName(props.stage, 'flag-changes'),
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    const consumerTimeout = props.consumer instanceof lambda.Function ? props.consumer.timeout : undefined;
+    // SQS needs the visibility timeout to be at least the function's timeout; AWS recommends six times it.
+    const visibilityTimeout = Duration.seconds(Math.max(30, (consumerTimeout?.toSeconds() ?? 30) * 6));
+    this.shards = assignShards(props.services, shardCount).map(
+      (services, index) =>
+        new FanOutShard(this, `Shard${index}`, {
+          stage: props.stage,
+          services,
+          topic: this.topic,
+          encryptionKey: props.encryptionKey,
+          consumer: props.consumer,
+          batchSize: props.batchSize ?? 10,
+          maxConcurrencyPerQueue,
+          maxReceiveCount: props.maxReceiveCount ?? 5,
+          visibilityTimeout,
+          production: props.production ?? false,
+          description: `ffc fan-out shard ${index} of ${shardCount} (${props.stage})`,
+        }),
+    );
+    this.grantConsume(props.consumer, props.encryptionKey);
+  }
+
+  /** The consumer reads this stage's fan-out queues (a name pattern: one statement for all shards). */
+  private grantConsume(consumer: lambda.IFunction, key: kms.IKey): void {
+    consumer.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ConsumeFanOutQueues',
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        resources: [Stack.of(this).formatArn({ service: 'sqs', resource: `${this.queueNamePrefix}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
+      }),
+    );
+    key.grantDecrypt(consumer);
+  }
+}

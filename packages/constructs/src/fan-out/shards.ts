@@ -1,0 +1,34 @@
+/** Service ids become queue names and filter values: lowercase kebab-case, at most 40 characters. */
+export const SERVICE_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** FNV-1a: a fixed, dependency-free hash, so a service's shard is the same on every machine and release. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The shard a service's queue lives in. It depends only on the service id and the shard count, so adding
+ * or removing services never moves another service's (named) queue to a different stack.
+ */
+export function shardOf(serviceId: string, shardCount: number): number {
+  if (!Number.isInteger(shardCount) || shardCount < 1) throw new Error(`shardCount must be a positive integer, got ${shardCount}`);
+  return fnv1a(serviceId) % shardCount;
+}
+
+/** Services grouped by shard, each group sorted; throws on an invalid or duplicate service id. */
+export function assignShards(serviceIds: readonly string[], shardCount: number): string[][] {
+  const shards: string[][] = Array.from({ length: shardCount }, () => []);
+  const seen = new Set<string>();
+  for (const id of serviceIds) {
+    if (!SERVICE_ID_PATTERN.test(id)) throw new Error(`service id '${id}' must match ${SERVICE_ID_PATTERN.source}`);
+    if (seen.has(id)) throw new Error(`service id '${id}' is listed twice`);
+    seen.add(id);
+    shards[shardOf(id, shardCount)].push(id);
+  }
+  return shards.map((shard) => shard.sort());
+}
