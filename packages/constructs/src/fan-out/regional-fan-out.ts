@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
 import { FanOutShard, fanOutQueueNamePrefix } from './fan-out-shard';
 import { assignShards } from './shards';
@@ -59,7 +60,9 @@ export class RegionalFanOut extends Construct {
       );
     }
     if (maxConcurrencyPerQueue < 2 || maxConcurrencyPerQueue > 1000) {
-      throw new Error(`maxConcurrencyPerQueue must be within 2..1000 (the SQS event source limits), got ${maxConcurrencyPerQueue}`);
+      throw new Error(
+        `maxConcurrencyPerQueue must be within 2..1000 (the SQS event source limits), got ${maxConcurrencyPerQueue}`,
+      );
     }
     this.queueNamePrefix = fanOutQueueNamePrefix(props.stage);
     this.topic = new sns.Topic(this, 'Resource', {
@@ -91,13 +94,25 @@ export class RegionalFanOut extends Construct {
 
   /** The consumer reads this stage's fan-out queues (a name pattern: one statement for all shards). */
   private grantConsume(consumer: lambda.IFunction, key: kms.IKey): void {
+    const queuePattern = Stack.of(this).formatArn({
+      service: 'sqs',
+      resource: `${this.queueNamePrefix}*`,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
     consumer.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ConsumeFanOutQueues',
         actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-        resources: [Stack.of(this).formatArn({ service: 'sqs', resource: `${this.queueNamePrefix}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
+        resources: [queuePattern],
       }),
     );
     key.grantDecrypt(consumer);
+    if (consumer.role) {
+      acknowledgeWildcardResource(
+        consumer.role,
+        queuePattern,
+        "The name pattern matches exactly this stage's fan-out queues (one per service, 156+), which one statement must cover; dead-letter queues are named apart and excluded.",
+      );
+    }
   }
 }

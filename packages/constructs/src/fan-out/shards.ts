@@ -2,6 +2,7 @@
 export const SERVICE_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
 /** FNV-1a: a fixed, dependency-free hash, so a service's shard is the same on every machine and release. */
+/* eslint-disable no-bitwise -- FNV-1a is defined by xor and 32-bit multiplication */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -10,13 +11,16 @@ function fnv1a(text: string): number {
   }
   return hash;
 }
+/* eslint-enable no-bitwise */
 
 /**
  * The shard a service's queue lives in. It depends only on the service id and the shard count, so adding
  * or removing services never moves another service's (named) queue to a different stack.
  */
 export function shardOf(serviceId: string, shardCount: number): number {
-  if (!Number.isInteger(shardCount) || shardCount < 1) throw new Error(`shardCount must be a positive integer, got ${shardCount}`);
+  if (!Number.isInteger(shardCount) || shardCount < 1) {
+    throw new Error(`shardCount must be a positive integer, got ${shardCount}`);
+  }
   return fnv1a(serviceId) % shardCount;
 }
 

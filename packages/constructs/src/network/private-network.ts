@@ -70,7 +70,13 @@ export class PrivateNetwork extends Construct {
 
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
-      this.vpc.addInterfaceEndpoint(name, { service, subnets, securityGroups: [endpointSecurityGroup], privateDnsEnabled: true, open: false });
+      this.vpc.addInterfaceEndpoint(name, {
+        service,
+        subnets,
+        securityGroups: [endpointSecurityGroup],
+        privateDnsEnabled: true,
+        open: false,
+      });
     }
     this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });
   }

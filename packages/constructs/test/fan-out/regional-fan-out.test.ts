@@ -1,20 +1,37 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ALL_SERVICES, EncryptionKey, RegionalFanOut, TARGET_SERVICES_ATTRIBUTE, assignShards, shardOf } from '../../src';
+import {
+  ALL_SERVICES,
+  EncryptionKey,
+  RegionalFanOut,
+  TARGET_SERVICES_ATTRIBUTE,
+  assignShards,
+  shardOf,
+} from '../../src';
 
 const SERVICES = Array.from({ length: 156 }, (_, i) => `service-${String(i).padStart(3, '0')}`);
 
 function build(services: readonly string[] = SERVICES, shardCount = 4) {
   const stack = new Stack(new App(), 'Region', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const { key } = new EncryptionKey(stack, 'Key', { stage: 'pr-7', purpose: 'messaging', servicePrincipals: ['sns.amazonaws.com'] });
+  const { key } = new EncryptionKey(stack, 'Key', {
+    stage: 'pr-7',
+    purpose: 'messaging',
+    servicePrincipals: ['sns.amazonaws.com'],
+  });
   const consumer = new lambda.Function(stack, 'CacheUpdater', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({})'),
     timeout: Duration.seconds(20),
   });
-  const fanOut = new RegionalFanOut(stack, 'FanOut', { stage: 'pr-7', services, encryptionKey: key, consumer, shardCount });
+  const fanOut = new RegionalFanOut(stack, 'FanOut', {
+    stage: 'pr-7',
+    services,
+    encryptionKey: key,
+    consumer,
+    shardCount,
+  });
   return { stack, fanOut, parent: Template.fromStack(stack), shards: fanOut.shards.map((s) => Template.fromStack(s)) };
 }
 
@@ -40,7 +57,9 @@ describe('RegionalFanOut', () => {
       expect(allowed).toHaveLength(2);
       expect(allowed).toContain(ALL_SERVICES);
     }
-    const targeted = filters.map((p) => p.FilterPolicy[TARGET_SERVICES_ATTRIBUTE].find((v: string) => v !== ALL_SERVICES));
+    const targeted = filters.map((p) =>
+      p.FilterPolicy[TARGET_SERVICES_ATTRIBUTE].find((v: string) => v !== ALL_SERVICES),
+    );
     expect(new Set(targeted)).toEqual(new Set(SERVICES));
   });
 
@@ -61,16 +80,26 @@ describe('RegionalFanOut', () => {
       expect(policies[0].Properties.Queues).toHaveLength(queueCount);
       const [deny, send] = policies[0].Properties.PolicyDocument.Statement;
       expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
-      expect(send).toMatchObject({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'sns.amazonaws.com' } });
+      expect(send).toMatchObject({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'sns.amazonaws.com' },
+      });
       expect(send.Condition.ArnEquals['aws:SourceArn']).toBeDefined();
     }
   });
 
   test('each queue triggers the cache updater with partial batch failures and capped concurrency', () => {
-    const mappings = built.shards.flatMap((t) => Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).map((r) => r.Properties));
+    const mappings = built.shards.flatMap((t) =>
+      Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).map((r) => r.Properties),
+    );
     expect(mappings).toHaveLength(156);
     for (const m of mappings) {
-      expect(m).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
+      expect(m).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
     }
     const worstCase = mappings.reduce((sum, m) => sum + m.ScalingConfig.MaximumConcurrency, 0);
     expect(worstCase).toBeLessThan(1000);
@@ -82,7 +111,12 @@ describe('RegionalFanOut', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'ConsumeFanOutQueues',
-            Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+            Action: [
+              'sqs:ReceiveMessage',
+              'sqs:DeleteMessage',
+              'sqs:ChangeMessageVisibility',
+              'sqs:GetQueueAttributes',
+            ],
             Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':pr-7-fanout-\\*$')])] },
           }),
         ]),
@@ -91,9 +125,16 @@ describe('RegionalFanOut', () => {
   });
 
   test('the topic is encrypted and refuses plain HTTP', () => {
-    built.parent.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'pr-7-flag-changes', KmsMasterKeyId: Match.anyValue() });
+    built.parent.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'pr-7-flag-changes',
+      KmsMasterKeyId: Match.anyValue(),
+    });
     built.parent.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 

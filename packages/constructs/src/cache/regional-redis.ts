@@ -1,0 +1,98 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { resourceName } from '../naming';
+import { PrivateNetwork } from '../network';
+
+/** Not Redis's default 6379: one more thing a scanner has to guess. */
+export const REDIS_PORT = 6380;
+
+export interface RegionalRedisProps {
+  readonly stage: string;
+  readonly network: PrivateNetwork;
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Production runs a primary and two replicas across Availability Zones with automatic failover and
+   * daily snapshots.
+   * @default false - a single node, no snapshots
+   */
+  readonly production?: boolean;
+  /** @default - `cache.r7g.large` in production, `cache.t4g.small` otherwise */
+  readonly nodeType?: string;
+}
+
+/**
+ * The region's one Redis replication group (cluster mode disabled): every service owns a key namespace in
+ * it, since a cluster per service (156 × 12) would exceed ElastiCache's 300-node regional quota.
+ * TLS in transit, KMS at rest, an AUTH token from Secrets Manager, reachable from the functions only.
+ */
+export class RegionalRedis extends Construct {
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  readonly authToken: secretsmanager.Secret;
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: RegionalRedisProps) {
+    super(scope, id);
+    const production = props.production ?? false;
+    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.network.vpc,
+      description: 'ffc regional Redis: TLS from the functions only',
+      allowAllOutbound: false,
+    });
+    props.network.allowFunctionsTo(this.securityGroup, ec2.Port.tcp(REDIS_PORT), 'functions use Redis');
+    const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      cacheSubnetGroupName: resourceName(props.stage, 'redis'),
+      description: 'ffc regional Redis (private subnets)',
+      subnetIds: props.network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+    });
+    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+      secretName: resourceName(props.stage, 'redis-auth'),
+      encryptionKey: props.encryptionKey,
+      // ElastiCache AUTH tokens: 16-128 printable characters without @, " or /.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
+      replicationGroupId: resourceName(props.stage, 'flags'),
+      replicationGroupDescription: `ffc flag cache (${props.stage})`,
+      engine: 'redis',
+      engineVersion: '7.1',
+      cacheNodeType: props.nodeType ?? (production ? 'cache.r7g.large' : 'cache.t4g.small'),
+      numCacheClusters: production ? 3 : 1,
+      automaticFailoverEnabled: production,
+      multiAzEnabled: production,
+      port: REDIS_PORT,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      atRestEncryptionEnabled: true,
+      kmsKeyId: props.encryptionKey.keyArn,
+      authToken: this.authToken.secretValue.unsafeUnwrap(),
+      cacheSubnetGroupName: subnets.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      snapshotRetentionLimit: production ? 7 : 0,
+      autoMinorVersionUpgrade: true,
+    });
+    this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    Validations.of(this.authToken).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE then SET); a Secrets Manager schedule alone would change the secret without the cluster and lock clients out.',
+    });
+    if (!production) {
+      Validations.of(this.replicationGroup).acknowledge({
+        id: 'AwsSolutions-AEC4',
+        reason:
+          'Test stages run one node to stay cheap and destroyable; production (production: true) runs three nodes Multi-AZ with automatic failover.',
+      });
+    }
+  }
+
+  /** `rediss://host:port` of the primary endpoint. */
+  get url(): string {
+    return `rediss://${this.replicationGroup.attrPrimaryEndPointAddress}:${REDIS_PORT}`;
+  }
+}

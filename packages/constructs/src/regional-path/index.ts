@@ -1,0 +1,2 @@
+export * from './slo-alarms';
+export * from './regional-path';

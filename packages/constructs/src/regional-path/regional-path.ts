@@ -1,0 +1,174 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AuditPipeline } from '../audit';
+import { RegionalRedis } from '../cache';
+import { EncryptionKey } from '../encryption';
+import { RegionalFanOut } from '../fan-out';
+import { FfcFunction } from '../function';
+import { resourceName } from '../naming';
+import { PrivateNetwork } from '../network';
+import { ValidatorSource } from '../validator';
+import { Verification } from '../verification';
+import { SloAlarms } from './slo-alarms';
+
+/** The Lambda handlers of one region, each a bundled `index.js` exporting `handler`. */
+export interface RegionalHandlers {
+  readonly validator: lambda.Code;
+  readonly cacheUpdater: lambda.Code;
+  readonly verificationScheduler: lambda.Code;
+  readonly consistencyChecker: lambda.Code;
+  readonly rollback: lambda.Code;
+  readonly auditWriter: lambda.Code;
+}
+
+export interface RegionalPathProps {
+  readonly stage: string;
+  /** Production: Multi-AZ Redis and OpenSearch, retained data, long retention. @default false */
+  readonly production?: boolean;
+  /** This region's replica of the flag table (stream of old and new images). */
+  readonly flagTable: dynamodb.ITable;
+  /** Service ids of the catalogue. */
+  readonly services: readonly string[];
+  readonly handlers: RegionalHandlers;
+  /** @default 4 */
+  readonly fanOutShards?: number;
+  /** @default 10 */
+  readonly maxConcurrentVerifications?: number;
+}
+
+/**
+ * One region's whole path: stream → validator → fan-out → cache updater → verification → consistency →
+ * rollback → audit, with alarms on every hop.
+ */
+export class RegionalPath extends Construct {
+  readonly network: PrivateNetwork;
+  readonly fanOut: RegionalFanOut;
+  readonly redis: RegionalRedis;
+  readonly verification: Verification;
+  readonly audit: AuditPipeline;
+  readonly alerts: sns.Topic;
+  readonly alarms: SloAlarms;
+  readonly functions: Record<keyof RegionalHandlers, lambda.Function>;
+
+  constructor(scope: Construct, id: string, props: RegionalPathProps) {
+    super(scope, id);
+    const { stage } = props;
+    const production = props.production ?? false;
+    const { key } = new EncryptionKey(this, 'Key', {
+      stage,
+      purpose: 'regional',
+      production,
+      servicePrincipals: [
+        'sns.amazonaws.com',
+        'events.amazonaws.com',
+        'logs.amazonaws.com',
+        'cloudwatch.amazonaws.com',
+      ],
+    });
+    this.network = new PrivateNetwork(this, 'Network', { stage, production });
+    const fn = (
+      name: keyof RegionalHandlers,
+      purpose: string,
+      timeout: Duration,
+      environment: Record<string, string> = {},
+    ) =>
+      new FfcFunction(this, name, {
+        stage,
+        purpose,
+        code: props.handlers[name],
+        network: this.network,
+        encryptionKey: key,
+        timeout,
+        production,
+        environment,
+      }).function;
+
+    this.alerts = new sns.Topic(this, 'Alerts', {
+      topicName: resourceName(stage, 'alerts'),
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const eventBus = new events.EventBus(this, 'Events', { eventBusName: resourceName(stage, 'flag-events') });
+    this.redis = new RegionalRedis(this, 'Redis', { stage, network: this.network, encryptionKey: key, production });
+
+    const validator = fn('validator', 'validator', Duration.seconds(30));
+    const cacheUpdater = fn('cacheUpdater', 'cache-updater', Duration.seconds(20), {
+      REDIS_URL: this.redis.url,
+      REDIS_AUTH_SECRET_ARN: this.redis.authToken.secretArn,
+    });
+    const consistencyChecker = fn('consistencyChecker', 'consistency-checker', Duration.seconds(10));
+    const rollback = fn('rollback', 'rollback', Duration.seconds(15), { FLAG_TABLE_NAME: props.flagTable.tableName });
+    const auditWriter = fn('auditWriter', 'audit-writer', Duration.seconds(60));
+    const verificationScheduler = fn('verificationScheduler', 'verification-scheduler', Duration.minutes(2));
+
+    this.fanOut = new RegionalFanOut(this, 'FanOut', {
+      stage,
+      services: props.services,
+      encryptionKey: key,
+      consumer: cacheUpdater,
+      shardCount: props.fanOutShards,
+      production,
+    });
+    cacheUpdater.addEnvironment('QUEUE_NAME_PREFIX', this.fanOut.queueNamePrefix);
+    this.redis.authToken.grantRead(cacheUpdater);
+
+    new ValidatorSource(this, 'ValidatorSource', { stage, flagTable: props.flagTable, validator, encryptionKey: key });
+    props.flagTable.grantReadWriteData(validator);
+    this.fanOut.topic.grantPublish(validator);
+    eventBus.grantPutEventsTo(validator);
+    validator.addEnvironment('FLAG_TABLE_NAME', props.flagTable.tableName);
+    validator.addEnvironment('FAN_OUT_TOPIC_ARN', this.fanOut.topic.topicArn);
+    validator.addEnvironment('EVENT_BUS_NAME', eventBus.eventBusName);
+
+    props.flagTable.grantReadWriteData(rollback);
+
+    this.verification = new Verification(this, 'Verification', {
+      stage,
+      production,
+      eventBus,
+      scheduler: verificationScheduler,
+      maxConcurrentVerifications: props.maxConcurrentVerifications,
+      appliedLogGroup: cacheUpdater.logGroup,
+      consistencyChecker,
+      rollback,
+      flagTable: props.flagTable,
+      alertTopic: this.alerts,
+      encryptionKey: key,
+    });
+    verificationScheduler.addEnvironment(
+      'STATE_MACHINE_ARN',
+      this.verification.stateMachine.stateMachine.stateMachineArn,
+    );
+
+    this.audit = new AuditPipeline(this, 'Audit', {
+      stage,
+      network: this.network,
+      encryptionKey: key,
+      writer: auditWriter,
+      production,
+    });
+    auditWriter.addEnvironment('OPENSEARCH_ENDPOINT', `https://${this.audit.domain.domainEndpoint}`);
+    for (const producer of [validator, cacheUpdater, rollback, verificationScheduler]) {
+      this.audit.queue.grantSendMessages(producer);
+      producer.addEnvironment('AUDIT_QUEUE_URL', this.audit.queue.queueUrl);
+    }
+
+    this.functions = { validator, cacheUpdater, verificationScheduler, consistencyChecker, rollback, auditWriter };
+    this.alarms = new SloAlarms(this, 'Alarms', {
+      stage,
+      alertTopic: this.alerts,
+      validator,
+      fanOutTopic: this.fanOut.topic,
+      cacheUpdater,
+      verification: this.verification.stateMachine.stateMachine,
+      consistencyChecker,
+      rollback,
+      auditQueue: this.audit.queue,
+      auditDeadLetters: this.audit.deadLetters,
+    });
+  }
+}

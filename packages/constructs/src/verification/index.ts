@@ -1,0 +1,2 @@
+export * from './verification-state-machine';
+export * from './verification';

@@ -1,0 +1,195 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../nag';
+import { resourceName } from '../naming';
+
+export interface VerificationStateMachineProps {
+  readonly stage: string;
+  /** The cache updater's log group: the `flag_applied` lines the query reads. */
+  readonly appliedLogGroup: logs.ILogGroup;
+  /** Pure function: changes + Logs Insights rows → one verdict per change. */
+  readonly consistencyChecker: lambda.IFunction;
+  /** Writes last known good back, conditionally. */
+  readonly rollback: lambda.IFunction;
+  /** The flag table (this region's replica), where the verification fact is recorded. */
+  readonly flagTable: dynamodb.ITable;
+  /** Receives alerts: a failed query, a rollback that failed verification, nothing known good to roll back to. */
+  readonly alertTopic: sns.ITopic;
+  readonly encryptionKey: kms.IKey;
+  /** Seconds between publication and the first query, for log lines to become queryable. @default 5 */
+  readonly settleSeconds?: number;
+  /** @default false */
+  readonly production?: boolean;
+}
+
+/**
+ * Express workflow: wait → Logs Insights StartQuery over the applied-log group → poll GetQueryResults →
+ * consistency checker → per change: record this region's verification | roll back | alert.
+ */
+export class VerificationStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: VerificationStateMachineProps) {
+    super(scope, id);
+    const production = props.production ?? false;
+
+    const alert = (stateId: string, subject: string) =>
+      new tasks.SnsPublish(this, stateId, {
+        topic: props.alertTopic,
+        subject,
+        message: sfn.TaskInput.fromJsonPathAt('$'),
+        resultPath: sfn.JsonPath.DISCARD,
+      }).next(new sfn.Succeed(this, `${stateId}Raised`));
+
+    const settle = new sfn.Wait(this, 'SettleBeforeQuery', {
+      time: sfn.WaitTime.duration(Duration.seconds(props.settleSeconds ?? 5)),
+    });
+    const startQuery = new tasks.CallAwsService(this, 'StartQuery', {
+      service: 'cloudwatchlogs',
+      action: 'startQuery',
+      iamAction: 'logs:StartQuery',
+      iamResources: [props.appliedLogGroup.logGroupArn],
+      parameters: {
+        LogGroupNames: [props.appliedLogGroup.logGroupName],
+        QueryString: sfn.JsonPath.stringAt('$.query.queryString'),
+        StartTime: sfn.JsonPath.numberAt('$.query.startTime'),
+        EndTime: sfn.JsonPath.numberAt('$.query.endTime'),
+        Limit: 10000,
+      },
+      resultSelector: { queryId: sfn.JsonPath.stringAt('$.QueryId') },
+      resultPath: '$.started',
+    });
+    // 30 concurrent queries per account and region: back off rather than fail when a burst meets the quota.
+    startQuery.addRetry({
+      errors: ['CloudWatchLogs.LimitExceededException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const pollWait = new sfn.Wait(this, 'WaitForResults', { time: sfn.WaitTime.duration(Duration.seconds(1)) });
+    const getResults = new tasks.CallAwsService(this, 'GetQueryResults', {
+      service: 'cloudwatchlogs',
+      action: 'getQueryResults',
+      iamAction: 'logs:GetQueryResults',
+      // GetQueryResults supports no resource-level permission.
+      iamResources: ['*'],
+      parameters: { QueryId: sfn.JsonPath.stringAt('$.started.queryId') },
+      resultSelector: { status: sfn.JsonPath.stringAt('$.Status'), rows: sfn.JsonPath.listAt('$.Results') },
+      resultPath: '$.results',
+    });
+    const check = new tasks.LambdaInvoke(this, 'CheckConsistency', {
+      lambdaFunction: props.consistencyChecker,
+      payload: sfn.TaskInput.fromObject({
+        region: sfn.JsonPath.stringAt('$.region'),
+        changes: sfn.JsonPath.listAt('$.changes'),
+        rows: sfn.JsonPath.listAt('$.results.rows'),
+      }),
+      resultSelector: { verdicts: sfn.JsonPath.listAt('$.Payload.verdicts') },
+      resultPath: '$.check',
+    });
+
+    const recordVerification = new tasks.DynamoUpdateItem(this, 'RecordVerification', {
+      table: props.flagTable,
+      key: {
+        // One item per region (pk FLAG#<key>, sk VERIFIED#<region>): regions never race on one item.
+        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('FLAG#{}', sfn.JsonPath.stringAt('$.flagKey'))),
+        sk: tasks.DynamoAttributeValue.fromString(
+          sfn.JsonPath.format('VERIFIED#{}', sfn.JsonPath.stringAt('$.region')),
+        ),
+      },
+      updateExpression: 'SET verifiedVersion = :version, verifiedAt = :at',
+      conditionExpression: 'attribute_not_exists(verifiedVersion) OR verifiedVersion < :version',
+      expressionAttributeValues: {
+        ':version': tasks.DynamoAttributeValue.numberFromString(
+          sfn.JsonPath.jsonToString(sfn.JsonPath.numberAt('$.version')),
+        ),
+        ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.State.EnteredTime')),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    const verified = new sfn.Succeed(this, 'Verified');
+    // A newer version already verified here is not a failure.
+    recordVerification.addCatch(verified, {
+      errors: ['DynamoDB.ConditionalCheckFailedException'],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    recordVerification.next(verified);
+
+    const rollback = new tasks.LambdaInvoke(this, 'RollBack', {
+      lambdaFunction: props.rollback,
+      payloadResponseOnly: true,
+      resultPath: '$.rollback',
+    });
+    const rollbackOutcome = new sfn.Choice(this, 'RolledBack?')
+      .when(
+        sfn.Condition.stringEquals('$.rollback.outcome', 'no-known-good'),
+        alert('AlertNoKnownGood', 'ffc: inconsistent change and nothing known good to roll back to'),
+      )
+      .otherwise(new sfn.Succeed(this, 'RollbackDone'));
+
+    const perChange = new sfn.Choice(this, 'Consistent?')
+      .when(sfn.Condition.booleanEquals('$.consistent', true), recordVerification)
+      // A rollback that itself fails verification raises an alarm instead of rolling back again.
+      .when(
+        sfn.Condition.booleanEquals('$.isRollback', true),
+        alert('AlertRollbackFailed', 'ffc: a rollback failed verification'),
+      )
+      .otherwise(rollback.next(rollbackOutcome));
+
+    const forEachChange = new sfn.Map(this, 'ForEachChange', {
+      itemsPath: '$.check.verdicts',
+      maxConcurrency: 10,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    forEachChange.itemProcessor(perChange);
+
+    const queryDone = new sfn.Choice(this, 'QueryDone?')
+      .when(sfn.Condition.stringEquals('$.results.status', 'Complete'), check.next(forEachChange))
+      .when(
+        sfn.Condition.or(
+          sfn.Condition.stringEquals('$.results.status', 'Running'),
+          sfn.Condition.stringEquals('$.results.status', 'Scheduled'),
+        ),
+        pollWait,
+      )
+      .otherwise(alert('AlertQueryFailed', 'ffc: verification query did not complete'));
+
+    const definition = settle.next(startQuery).next(pollWait).next(getResults).next(queryDone);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${resourceName(props.stage, 'verification')}`,
+      retention: production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: resourceName(props.stage, 'verification'),
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.minutes(2),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    const role = this.stateMachine.role;
+    for (const fn of [props.consistencyChecker, props.rollback]) {
+      acknowledgeWildcardResource(
+        role,
+        `${fn.functionArn}:*`,
+        'Invoking a Lambda function by any version or alias of that one function (the task may run a qualified ARN).',
+      );
+    }
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'logs:GetQueryResults has no resource-level permission; X-Ray and log delivery actions Step Functions needs support no resource ARN either.',
+    );
+  }
+}

@@ -1,0 +1,225 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { FlagTable, RegionalPath } from '../../src';
+
+const SERVICES = Array.from({ length: 156 }, (_, i) => `service-${String(i).padStart(3, '0')}`);
+const code = lambda.Code.fromInline('exports.handler = async () => ({})');
+const HANDLERS = {
+  validator: code,
+  cacheUpdater: code,
+  verificationScheduler: code,
+  consistencyChecker: code,
+  rollback: code,
+  auditWriter: code,
+};
+
+function build(production: boolean) {
+  const app = new App();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new Stack(app, 'Region', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const flags = new FlagTable(stack, 'Flags', { stage: 'pr-7', regions: ['eu-west-1', 'us-east-1'], production });
+  const path = new RegionalPath(stack, 'Path', {
+    stage: 'pr-7',
+    production,
+    flagTable: flags.table,
+    services: SERVICES,
+    handlers: HANDLERS,
+  });
+  // Synthesis runs cdk-nag's AwsSolutions pack and throws on any unacknowledged finding.
+  app.synth();
+  return {
+    stack,
+    path,
+    template: Template.fromStack(stack),
+    shards: path.fanOut.shards.map((s) => Template.fromStack(s)),
+  };
+}
+
+/** The state machine definition with CloudFormation references replaced by placeholders. */
+function definition(template: Template): { StartAt: string; States: Record<string, any> } {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const [, parts] = machine.Properties.DefinitionString['Fn::Join'];
+  return JSON.parse(parts.map((p: unknown) => (typeof p === 'string' ? p : 'REF')).join(''));
+}
+
+describe('RegionalPath (test stage)', () => {
+  const { template, shards } = build(false);
+
+  test('passes cdk-nag AwsSolutions with every acknowledgement explained, and fits the stack limits', () => {
+    const counts = [template, ...shards].map((t) => Object.keys(t.toJSON().Resources).length);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(450);
+  });
+
+  test('the stream triggers the validator: current documents only, bisect on error, bounded retries, failures kept', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.anyValue(),
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      ParallelizationFactor: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { Keys: { sk: { S: ['CURRENT'] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  test('verification requests are batched and capped below the Logs Insights concurrency quota', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 2,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'pr-7-change-published',
+      EventPattern: { source: ['ffc.validator'], 'detail-type': ['flag-change-published'] },
+    });
+  });
+
+  test('the verification workflow: wait → query → poll → check → verified | rollback → alert', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+    });
+    const { StartAt, States } = definition(template);
+    expect(StartAt).toBe('SettleBeforeQuery');
+    expect(States.SettleBeforeQuery.Next).toBe('StartQuery');
+    expect(States.StartQuery.Resource).toMatch(/aws-sdk:cloudwatchlogs:startQuery/);
+    expect(States.StartQuery.Retry[0].ErrorEquals).toEqual(['CloudWatchLogs.LimitExceededException']);
+    expect(States.StartQuery.Next).toBe('WaitForResults');
+    expect(States.WaitForResults.Next).toBe('GetQueryResults');
+    expect(States.GetQueryResults.Next).toBe('QueryDone?');
+    const queryDone = States['QueryDone?'];
+    expect(queryDone.Choices.map((c: { Next: string }) => c.Next)).toEqual(['CheckConsistency', 'WaitForResults']);
+    expect(queryDone.Default).toBe('AlertQueryFailed');
+    expect(States.CheckConsistency.Next).toBe('ForEachChange');
+    const perChange = States.ForEachChange.ItemProcessor.States;
+    expect(perChange['Consistent?'].Choices.map((c: { Next: string }) => c.Next)).toEqual([
+      'RecordVerification',
+      'AlertRollbackFailed',
+    ]);
+    expect(perChange['Consistent?'].Default).toBe('RollBack');
+    expect(perChange.RecordVerification.Parameters.ConditionExpression).toBe(
+      'attribute_not_exists(verifiedVersion) OR verifiedVersion < :version',
+    );
+    expect(perChange.RecordVerification.Catch[0].ErrorEquals).toEqual(['DynamoDB.ConditionalCheckFailedException']);
+    expect(perChange['RolledBack?'].Choices[0].Next).toBe('AlertNoKnownGood');
+  });
+
+  test('no policy grants an action wildcard; resource wildcards only where AWS offers nothing narrower', () => {
+    const allowedOnStar = new Set([
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      'logs:GetQueryResults',
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    for (const t of [template, ...shards]) {
+      for (const policy of Object.values(t.findResources('AWS::IAM::Policy'))) {
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          const actions: string[] = [statement.Action].flat();
+          for (const action of actions) expect(action).not.toMatch(/(^\*$|:\*$)/);
+          if ([statement.Resource].flat().includes('*')) {
+            for (const action of actions) expect(allowedOnStar).toContain(action);
+          }
+        }
+      }
+    }
+  });
+
+  test('Redis: TLS, at-rest encryption, AUTH, non-default port, private, one node in a test stage', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      AuthToken: Match.anyValue(),
+      Port: 6380,
+      NumCacheClusters: 1,
+      MultiAZEnabled: false,
+    });
+  });
+
+  test('the audit domain: in the VPC, HTTPS only, node-to-node and at-rest encryption, fine-grained access', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      VPCOptions: Match.anyValue(),
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      EncryptionAtRestOptions: { Enabled: true, KmsKeyId: Match.anyValue() },
+      AdvancedSecurityOptions: { Enabled: true, MasterUserOptions: { MasterUserARN: Match.anyValue() } },
+    });
+  });
+
+  test('a test stage is fully destroyable: nothing retained, short log retention', () => {
+    for (const t of [template, ...shards]) {
+      for (const resource of Object.values(t.toJSON().Resources) as Array<{ DeletionPolicy?: string }>) {
+        expect(resource.DeletionPolicy ?? 'Delete').not.toBe('Retain');
+      }
+    }
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(7);
+    }
+  });
+
+  test('one alarm per hop, each notifying the alert topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(
+      [
+        'audit-backlog',
+        'audit-dead-letters',
+        'cache-update-errors',
+        'cache-update-slow',
+        'consistency-check-slow',
+        'fanout-failed',
+        'rollback-happened',
+        'rollback-slow',
+        'validator-errors',
+        'validator-slow',
+        'verification-failed',
+        'verification-slow',
+      ].map((name) => `pr-7-alarm-${name}`),
+    );
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('RegionalPath (production)', () => {
+  const { template } = build(true);
+
+  test('Multi-AZ Redis with failover, retained data, long log retention — from the production flag alone', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      NumCacheClusters: 3,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      SnapshotRetentionLimit: 7,
+    });
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({ ZoneAwarenessEnabled: true, DedicatedMasterEnabled: true }),
+    });
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+  });
+});
