@@ -164,7 +164,7 @@ export function forbidEnvironmentLiterals(project: TypeScriptProject): void {
 export function addBenchTask(project: TypeScriptProject, script = 'bench/index.ts'): void {
   project.addTask('bench', {
     description: 'Run the benchmark; the last line of output is JSON',
-    exec: `ts-node --transpile-only --project tsconfig.dev.json ${script}`,
+    exec: `ts-node --transpile-only --project ${project.tsconfigDev.fileName} ${script}`,
     receiveArgs: true,
   });
   project.tsconfigDev.addInclude('bench/**/*.ts');

@@ -1,15 +1,21 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
 /** `packages/audit`: the audit event model, durable hand-off and the OpenSearch writer and reader. */
 export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/audit', 'packages/audit'),
     description: 'Audit trail of every flag change, written to OpenSearch without loss',
-    deps: ['@opensearch-project/opensearch@^3.9.0'],
+    // The client's AwsSigv4Signer loads credentials through the default provider chain of AWS SDK v3.
+    deps: ['@opensearch-project/opensearch@^3.9.0', '@aws-sdk/credential-provider-node@^3.972.94'],
   });
   addInternalDependency(project, deps.tools, 'dev');
   finishSubproject(project);
+  addBenchTask(project);
+  // addBenchTask names tsconfig.dev.json, which this layout does not generate: point at the real dev tsconfig.
+  project.tasks.tryFind('bench')?.reset(`ts-node --transpile-only --project ${project.tsconfigDev.fileName} bench/index.ts`, {
+    receiveArgs: true,
+  });
   return project;
 }

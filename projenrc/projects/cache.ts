@@ -1,15 +1,17 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
 /** `packages/cache`: the regional Redis key layout, version-monotonic writes and the service-side reader. */
 export function cacheProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/cache', 'packages/cache'),
     description: 'Regional Redis flag cache: version-monotonic writes and the reader microservices use',
-    deps: ['ioredis@^5.9.2'],
+    // @openfeature/core is the server SDK's peer dependency: declared so npm installs the one version we test.
+    deps: ['ioredis@^5.9.2', '@openfeature/server-sdk@^1.23.0', '@openfeature/core@^1.12.0'],
   });
   addInternalDependency(project, deps.tools, 'dev');
   finishSubproject(project);
+  addBenchTask(project);
   return project;
 }

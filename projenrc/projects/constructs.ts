@@ -13,7 +13,7 @@ export function constructsProject(root: NodeProject): TypeScriptProject {
     description: 'CDK constructs for the Feature Flag Connector regional path',
     package: true,
     peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLib}`, `constructs@^${VERSIONS.constructs}`],
-    devDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`, `cdk-nag@${VERSIONS.cdkNag}`],
+    devDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`, `cdk-nag@${VERSIONS.cdkNag}`, 'asl-validator@^4.0.0', 'aws-local-stepfunctions@^3.0.0'],
     peerDependencyOptions: { pinnedDevDependency: false },
   });
   finishSubproject(project, ['build', 'compile', 'test', 'package']);

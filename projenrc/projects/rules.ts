@@ -1,14 +1,30 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+
+/** The TypeScript config jest and ts-node use for tests, scripts and the benchmark. */
+const DEV_TSCONFIG = 'test/tsconfig.json';
 
 /** `packages/rules`: the flag-change model and the business rules every change must pass. */
 export function rulesProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/rules', 'packages/rules'),
     description: 'Flag-change model, service catalogue and the business rules that validate every change',
+    // The authoring format and the reference the compiled validator is tested against; not needed at runtime.
+    devDeps: ['json-rules-engine@^7.3.1'],
   });
   addInternalDependency(project, deps.tools, 'dev');
+  // The service catalogue is a JSON data file that apps/infra also builds from.
+  project.tsconfig?.addInclude('src/**/*.json');
+  project.addTask('rules:doc', {
+    description: 'Regenerate RULES.md from the rule registry',
+    exec: `ts-node --transpile-only --project ${DEV_TSCONFIG} scripts/write-rules-doc.ts`,
+  });
   finishSubproject(project);
+  addBenchTask(project);
+  // addBenchTask points ts-node at tsconfig.dev.json, which this project layout does not generate.
+  project.tasks.tryFind('bench')?.reset(`ts-node --transpile-only --project ${DEV_TSCONFIG} bench/index.ts`, {
+    receiveArgs: true,
+  });
   return project;
 }

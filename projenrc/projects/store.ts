@@ -1,15 +1,23 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
 /** `packages/store`: the DynamoDB flag table — conditional writes, history, verification facts, last known good. */
 export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/store', 'packages/store'),
     description: 'The DynamoDB flag table: version-conditional writes, history, per-region verification, last known good',
-    deps: ['@aws-sdk/client-dynamodb@^3.1164.0', '@aws-sdk/lib-dynamodb@^3.1162.0'],
+    deps: [
+      '@aws-sdk/client-dynamodb@^3.1164.0',
+      '@aws-sdk/lib-dynamodb@^3.1162.0',
+      // Turns stream images (AttributeValue JSON) back into documents, the same codec lib-dynamodb uses.
+      '@aws-sdk/util-dynamodb@^3.996.9',
+    ],
+    // Tests read real stream records from DynamoDB Local to prove the contract the validator relies on.
+    devDeps: ['@aws-sdk/client-dynamodb-streams@^3.1141.0'],
   });
   addInternalDependency(project, deps.tools, 'dev');
   finishSubproject(project);
+  addBenchTask(project);
   return project;
 }

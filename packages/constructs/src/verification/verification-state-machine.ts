@@ -111,7 +111,7 @@ export class VerificationStateMachine extends Construct {
         ':version': tasks.DynamoAttributeValue.numberFromString(
           sfn.JsonPath.jsonToString(sfn.JsonPath.numberAt('$.version')),
         ),
-        ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.State.EnteredTime')),
+        ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
