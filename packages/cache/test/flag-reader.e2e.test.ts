@@ -1,0 +1,94 @@
+import { ensureEngines } from '@ffc/tools';
+import { connectRedis, createFlagCache, createFlagReader, FlagCache, FlagReader, RedisClient } from '../src';
+import { booleanChange, eventually, randomStage, recordingLogger } from './support/fixtures';
+
+let redis: RedisClient;
+let cache: FlagCache;
+const readers: FlagReader[] = [];
+
+beforeAll(async () => {
+  redis = connectRedis({ url: ensureEngines(['redis']).redisUrl });
+  await redis.connect();
+  cache = createFlagCache({ redis, stage: randomStage() });
+});
+
+afterAll(async () => {
+  await Promise.all(readers.map((reader) => reader.close()));
+  await cache.clear();
+  redis.disconnect();
+});
+
+function readerFor(service: string, logger = recordingLogger()) {
+  const created = createFlagReader({
+    redis,
+    stage: cache.stage,
+    service,
+    region: 'test-region-1',
+    instanceId: 'i-1',
+    logger,
+  });
+  readers.push(created);
+  return { reader: created, logger };
+}
+
+test('start loads the service snapshot, logs flag_active and acknowledges each version in Redis', async () => {
+  await cache.apply(booleanChange(3, 'preloaded'), ['checkout']);
+  const { reader: checkout, logger } = readerFor('checkout');
+  await checkout.start();
+  expect(checkout.state).toBe('fresh');
+  expect(checkout.get('preloaded')).toMatchObject({ version: 3, value: false });
+  expect(logger.records).toContainEqual(
+    expect.objectContaining({
+      event: 'flag_active',
+      flagKey: 'preloaded',
+      version: 3,
+      service: 'checkout',
+      region: 'test-region-1',
+    }),
+  );
+  const acks = await eventually(async () => {
+    const found = await cache.acknowledgements('preloaded', 3);
+    return found.length > 0 ? found : undefined;
+  });
+  expect(acks).toEqual([expect.objectContaining({ service: 'checkout', region: 'test-region-1', instanceId: 'i-1' })]);
+});
+
+test('a change is pushed into memory; reads stay synchronous; other services and stale versions are ignored', async () => {
+  const { reader: search, logger } = readerFor('search');
+  await search.start();
+  const changed = new Promise((resolve) => search.subscribe((event) => event.type === 'changed' && resolve(event)));
+  await cache.apply(booleanChange(5, 'pushed'), ['search']);
+  await changed;
+  expect(search.get('pushed')).toMatchObject({ version: 5 });
+
+  await cache.apply(booleanChange(9, 'pushed'), ['orders']);
+  await cache.apply(booleanChange(4, 'pushed'), ['search']);
+  // An older entry published by hand (a replayed message) must not move the reader back either.
+  await redis.publish(
+    cache.keys.serviceChannel('search'),
+    JSON.stringify({ ...booleanChange(2, 'pushed'), changedAt: 'x' }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(search.get('pushed')).toMatchObject({ version: 5 });
+  expect(logger.records.filter((r) => r.event === 'flag_active' && r.flagKey === 'pushed')).toHaveLength(1);
+});
+
+test('a malformed message is logged and skipped; the reader keeps serving', async () => {
+  const { reader: orders, logger } = readerFor('orders');
+  await orders.start();
+  await redis.publish(cache.keys.serviceChannel('orders'), '{"flagKey":');
+  await eventually(() => logger.records.find((r) => r.event === 'flag_message_rejected'));
+  await cache.apply(booleanChange(1, 'after-garbage'), ['orders']);
+  await eventually(() => orders.get('after-garbage'));
+});
+
+test('a reader needs a valid service id and a region', () => {
+  expect(() => createFlagReader({ redis, stage: cache.stage, service: 'Bad Id', region: 'r' })).toThrow(/service id/);
+  const saved = process.env.AWS_REGION;
+  delete process.env.AWS_REGION;
+  try {
+    expect(() => createFlagReader({ redis, stage: cache.stage, service: 'checkout' })).toThrow(/needs a region/);
+  } finally {
+    if (saved !== undefined) process.env.AWS_REGION = saved;
+  }
+});

@@ -1,0 +1,111 @@
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidFlagInputError } from './errors';
+import { FlagDocument } from './flag-document';
+import { documentOf } from './items';
+import {
+  assertFlagKey,
+  assertRegion,
+  assertVersion,
+  CURRENT_SK,
+  flagPk,
+  VERIFIED_SK_PREFIX,
+  verifiedSk,
+  VERSION_SK_PREFIX,
+  versionSk,
+} from './keys';
+
+/** Where the store's items live; every read is strongly consistent, because writes are conditional on what was read. */
+export interface FlagTableAccess {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export interface HistoryOptions {
+  /** @default 20 */
+  readonly limit?: number;
+}
+
+/** The highest version verified in one region (0 when the region has verified none). */
+export type VerifiedVersions = Readonly<Record<string, number>>;
+
+export interface FlagReader {
+  /** The current document, or null when the flag does not exist (or its rejected creation was removed). */
+  get(flagKey: string): Promise<FlagDocument | null>;
+  getVersion(flagKey: string, version: number): Promise<FlagDocument | null>;
+  /** Every accepted write, newest first. */
+  history(flagKey: string, options?: HistoryOptions): Promise<FlagDocument[]>;
+  /** What the next `put` must name as `expectedVersion`: the highest version ever written, 0 for a new flag. */
+  latestVersion(flagKey: string): Promise<number>;
+  /** The highest version verified in each listed region (0 where none is). */
+  verifiedVersions(flagKey: string, regions: readonly string[]): Promise<VerifiedVersions>;
+  /** The highest version verified in EVERY listed region, or null when some region has verified none. */
+  lastKnownGood(flagKey: string, regions: readonly string[]): Promise<FlagDocument | null>;
+}
+
+export function createFlagReader({ client, tableName }: FlagTableAccess): FlagReader {
+  const getItem = async (flagKey: string, sk: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: { pk: flagPk(assertFlagKey(flagKey)), sk }, ConsistentRead: true }),
+    );
+    return Item;
+  };
+
+  const queryPrefix = async (flagKey: string, prefix: string, newestFirst: boolean, limit?: number) => {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': flagPk(assertFlagKey(flagKey)), ':prefix': prefix },
+          ScanIndexForward: !newestFirst,
+          ConsistentRead: true,
+          Limit: limit === undefined ? undefined : limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (limit === undefined || items.length < limit));
+    return items;
+  };
+
+  const reader: FlagReader = {
+    get: async (flagKey) => documentOf(await getItem(flagKey, CURRENT_SK)),
+
+    getVersion: async (flagKey, version) =>
+      documentOf(await getItem(flagKey, versionSk(assertVersion(version, 'version')))),
+
+    history: async (flagKey, { limit = 20 } = {}) => {
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new InvalidFlagInputError(`history limit must be a positive integer, got ${JSON.stringify(limit)}`);
+      }
+      const items = await queryPrefix(flagKey, VERSION_SK_PREFIX, true, limit);
+      return items.map((item) => documentOf(item) as FlagDocument);
+    },
+
+    latestVersion: async (flagKey) => (await reader.history(flagKey, { limit: 1 }))[0]?.version ?? 0,
+
+    verifiedVersions: async (flagKey, regions) => {
+      const wanted = assertRegions(regions);
+      const items = await queryPrefix(flagKey, VERIFIED_SK_PREFIX, false);
+      const bySk = new Map(items.map((item) => [item.sk, Number(item.verifiedVersion)]));
+      return Object.fromEntries(wanted.map((region) => [region, bySk.get(verifiedSk(region)) ?? 0]));
+    },
+
+    lastKnownGood: async (flagKey, regions) => {
+      const verified = Object.values(await reader.verifiedVersions(flagKey, regions));
+      const everywhere = Math.min(...verified);
+      return everywhere > 0 ? reader.getVersion(flagKey, everywhere) : null;
+    },
+  };
+  return reader;
+}
+
+function assertRegions(regions: readonly string[]): string[] {
+  if (!Array.isArray(regions) || regions.length === 0) {
+    throw new InvalidFlagInputError('name at least one region: last known good is verified in every listed region');
+  }
+  return [...new Set(regions.map(assertRegion))];
+}

@@ -1,0 +1,260 @@
+import { DeleteCommand, TransactWriteCommand, TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from './conditional-write';
+import {
+  InconsistentFlagTableError,
+  InvalidFlagInputError,
+  VersionConflictError,
+  VersionNotReachedError,
+} from './errors';
+import { asChange, FlagDocument, isRollback, MAX_DOCUMENT_BYTES, normaliseDocument, writeBack } from './flag-document';
+import { createFlagReader, FlagReader, FlagTableAccess } from './flag-reader';
+import { currentItem, historyItem } from './items';
+import { assertFlagKey, assertRegion, assertVersion, CURRENT_SK, flagPk, verifiedSk, versionSk } from './keys';
+
+export interface FlagStoreOptions extends FlagTableAccess {
+  /** @default MAX_DOCUMENT_BYTES (350 KB, under DynamoDB's 400 KB item limit) */
+  readonly maxDocumentBytes?: number;
+  /** Timestamps of restores, rollbacks and verifications. @default - the system clock */
+  readonly now?: () => Date;
+}
+
+export interface PutOptions {
+  /** The version the change was made on top of: the latest version read, 0 for a new flag. */
+  readonly expectedVersion: number;
+}
+
+/** Who writes a version back and why; both become fields of the new version. */
+export interface WriteBackRequest {
+  /** @default 'ffc-validator' for a restore, 'ffc-rollback' for a rollback */
+  readonly changedBy?: string;
+  readonly correlationId?: string;
+}
+
+export interface RestoreRequest extends WriteBackRequest {
+  /** The version the validator rejected (the stream record's new image). */
+  readonly rejectedVersion: number;
+  /** The document before it (the stream record's old image); absent when the rejected change created the flag. */
+  readonly previous?: FlagDocument;
+}
+
+export type RestoreResult =
+  | { readonly outcome: 'restored'; readonly document: FlagDocument }
+  | { readonly outcome: 'removed' }
+  /** Another region's validator (or a newer change) got there first; nothing to do. */
+  | { readonly outcome: 'already-handled'; readonly currentVersion: number | null };
+
+export interface RollbackRequest extends WriteBackRequest {
+  /** The version that failed verification. */
+  readonly badVersion: number;
+  /** Every region the flag is served in: last known good must be verified in all of them. */
+  readonly regions: readonly string[];
+}
+
+export type RollbackResult =
+  | { readonly outcome: 'rolled-back'; readonly document: FlagDocument }
+  /** A concurrent rollback of the same bad version won. */
+  | { readonly outcome: 'already-handled'; readonly currentVersion: number }
+  /** A newer change replaced the bad version; it is never overwritten. */
+  | { readonly outcome: 'superseded'; readonly currentVersion: number | null }
+  /** Nothing is verified in every region below the bad version: the caller raises an alarm. */
+  | { readonly outcome: 'no-known-good' }
+  /** The bad version is itself a rollback: rolling back again could loop, so the caller raises an alarm. */
+  | { readonly outcome: 'bad-version-is-rollback'; readonly document: FlagDocument };
+
+export type VerificationResult =
+  | { readonly outcome: 'recorded'; readonly verifiedVersion: number }
+  /** The region had already verified this or a higher version; the fact never goes down. */
+  | { readonly outcome: 'not-newer'; readonly verifiedVersion: number };
+
+export interface FlagStore extends FlagReader {
+  /** Writes an operator's change as version expectedVersion + 1; VersionConflictError when someone wrote first. */
+  put(document: FlagDocument, options: PutOptions): Promise<FlagDocument>;
+  /** Undoes a change the validator rejected, once, however many regions ask. */
+  restore(flagKey: string, request: RestoreRequest): Promise<RestoreResult>;
+  /** Writes last known good back over a version that failed verification, once, and never over a newer change. */
+  rollback(flagKey: string, request: RollbackRequest): Promise<RollbackResult>;
+  /** Records that `region` serves `version` correctly; monotonic per region. */
+  recordVerification(flagKey: string, region: string, version: number): Promise<VerificationResult>;
+}
+
+export function createFlagStore(options: FlagStoreOptions): FlagStore {
+  const { client, tableName, maxDocumentBytes = MAX_DOCUMENT_BYTES, now = () => new Date() } = options;
+  const reader = createFlagReader({ client, tableName });
+
+  /** CURRENT and its history item in one transaction; CURRENT's condition is the caller's, history's is "new". */
+  const writeVersion = (
+    document: FlagDocument,
+    currentCondition: string,
+    values: Record<string, unknown>,
+    extraChecks: NonNullable<TransactWriteCommandInput['TransactItems']> = [],
+  ) =>
+    conditionalWrite(() =>
+      client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: currentItem(document),
+                ConditionExpression: currentCondition,
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: historyItem(document),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...extraChecks,
+          ],
+        }),
+      ),
+    );
+
+  /** After a lost race: the version now current, which decides between "already handled" and an error. */
+  const currentAfterLoss = async (flagKey: string, replacedVersion: number) => {
+    const current = await reader.get(flagKey);
+    if (current && current.version < replacedVersion) {
+      throw new VersionNotReachedError(flagKey, replacedVersion, current.version);
+    }
+    if (current && current.version === replacedVersion) {
+      throw new InconsistentFlagTableError(
+        `flag '${flagKey}' is at version ${replacedVersion} but its history already holds version ${replacedVersion + 1}`,
+      );
+    }
+    return current;
+  };
+
+  const stamp = (request: WriteBackRequest, fallbackActor: string, reason: string) => ({
+    changedBy: request.changedBy ?? fallbackActor,
+    changedAt: now().toISOString(),
+    correlationId: request.correlationId,
+    reason,
+  });
+
+  return {
+    ...reader,
+
+    async put(document, { expectedVersion }) {
+      assertVersion(expectedVersion, 'expectedVersion', { allowZero: true });
+      const change = asChange(normaliseDocument(document, maxDocumentBytes));
+      if (change.version !== expectedVersion + 1) {
+        throw new InvalidFlagInputError(
+          `version of flag '${change.flagKey}' must be expectedVersion + 1 = ${expectedVersion + 1}, got ${change.version}`,
+        );
+      }
+      // With CURRENT absent (a rejected creation was removed) the history must end exactly at expectedVersion.
+      const historyEndsAtExpected =
+        expectedVersion === 0
+          ? []
+          : [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: { pk: flagPk(change.flagKey), sk: versionSk(expectedVersion) },
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+            ];
+      const written = await writeVersion(
+        change,
+        'attribute_not_exists(pk) OR version = :expected',
+        { ':expected': expectedVersion },
+        historyEndsAtExpected,
+      );
+      if (written) return change;
+      const [latest, current] = await Promise.all([reader.latestVersion(change.flagKey), reader.get(change.flagKey)]);
+      throw new VersionConflictError(change.flagKey, expectedVersion, latest, current !== null);
+    },
+
+    async restore(flagKey, request) {
+      assertFlagKey(flagKey);
+      const rejectedVersion = assertVersion(request.rejectedVersion, 'rejectedVersion');
+      const reason = `version ${rejectedVersion} was rejected by validation`;
+      let written: boolean;
+      let restored: FlagDocument | undefined;
+      if (request.previous) {
+        const previous = normaliseDocument(request.previous, maxDocumentBytes);
+        if (previous.flagKey !== flagKey || previous.version >= rejectedVersion) {
+          throw new InvalidFlagInputError(
+            `the previous document must be an earlier version of '${flagKey}' than ${rejectedVersion}, got '${previous.flagKey}' version ${previous.version}`,
+          );
+        }
+        restored = writeBack(
+          previous,
+          'restore',
+          rejectedVersion,
+          stamp(request, 'ffc-validator', reason),
+          maxDocumentBytes,
+        );
+        written = await writeVersion(restored, 'version = :rejected', { ':rejected': rejectedVersion });
+      } else {
+        // The rejected change created the flag: remove it; its history stays, so versions still only go up.
+        written = await conditionalWrite(() =>
+          client.send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: { pk: flagPk(flagKey), sk: CURRENT_SK },
+              ConditionExpression: 'version = :rejected',
+              ExpressionAttributeValues: { ':rejected': rejectedVersion },
+            }),
+          ),
+        );
+      }
+      if (written) return restored ? { outcome: 'restored', document: restored } : { outcome: 'removed' };
+      const current = await currentAfterLoss(flagKey, rejectedVersion);
+      return { outcome: 'already-handled', currentVersion: current?.version ?? null };
+    },
+
+    async rollback(flagKey, request) {
+      assertFlagKey(flagKey);
+      const badVersion = assertVersion(request.badVersion, 'badVersion');
+      const classify = (current: FlagDocument | null): RollbackResult =>
+        current && isRollback(current) && current.rollbackOf === badVersion
+          ? { outcome: 'already-handled', currentVersion: current.version }
+          : { outcome: 'superseded', currentVersion: current?.version ?? null };
+
+      const current = await reader.get(flagKey);
+      if (!current || current.version > badVersion) return classify(current);
+      if (current.version < badVersion) throw new VersionNotReachedError(flagKey, badVersion, current.version);
+      if (isRollback(current)) return { outcome: 'bad-version-is-rollback', document: current };
+
+      const knownGood = await reader.lastKnownGood(flagKey, request.regions);
+      if (!knownGood || knownGood.version >= badVersion) return { outcome: 'no-known-good' };
+      const reason = `version ${badVersion} failed verification; version ${knownGood.version} was verified in every region`;
+      const rolledBack = writeBack(
+        knownGood,
+        'rollback',
+        badVersion,
+        stamp(request, 'ffc-rollback', reason),
+        maxDocumentBytes,
+      );
+      if (await writeVersion(rolledBack, 'version = :bad', { ':bad': badVersion })) {
+        return { outcome: 'rolled-back', document: rolledBack };
+      }
+      return classify(await currentAfterLoss(flagKey, badVersion));
+    },
+
+    async recordVerification(flagKey, region, version) {
+      const key = { pk: flagPk(assertFlagKey(flagKey)), sk: verifiedSk(assertRegion(region)) };
+      assertVersion(version, 'verified version');
+      const recorded = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: 'SET verifiedVersion = :version, verifiedAt = :at, #region = :region',
+            ConditionExpression: 'attribute_not_exists(pk) OR verifiedVersion < :version',
+            ExpressionAttributeNames: { '#region': 'region' },
+            ExpressionAttributeValues: { ':version': version, ':at': now().toISOString(), ':region': region },
+          }),
+        ),
+      );
+      if (recorded) return { outcome: 'recorded', verifiedVersion: version };
+      const verified = await reader.verifiedVersions(flagKey, [region]);
+      return { outcome: 'not-newer', verifiedVersion: verified[region] };
+    },
+  };
+}

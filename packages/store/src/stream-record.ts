@@ -1,0 +1,93 @@
+import { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { MalformedStreamRecordError } from './errors';
+import { FlagDocument } from './flag-document';
+import { CURRENT_SK, FLAG_KEY_PATTERN, FLAG_PK_PREFIX } from './keys';
+
+/** Attribute values as DynamoDB Streams delivers them: `{ S: 'x' }`, `{ N: '1' }`, `{ M: {...} }`, ... */
+export type StreamImage = Readonly<Record<string, object>>;
+
+/**
+ * The part of a stream record this package reads; both Lambda's `DynamoDBRecord` and the `Record` that
+ * DynamoDB Streams' GetRecords returns fit it.
+ */
+export interface FlagStreamRecordInput {
+  readonly eventID?: string;
+  readonly eventName?: string;
+  readonly dynamodb?: {
+    readonly Keys?: StreamImage;
+    readonly NewImage?: StreamImage;
+    readonly OldImage?: StreamImage;
+  };
+}
+
+export type FlagEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+/** A write to a flag's CURRENT item: what the validator reacts to. */
+export interface FlagStreamChange {
+  readonly eventName: FlagEventName;
+  readonly flagKey: string;
+  /** Absent on REMOVE. */
+  readonly newDocument?: FlagDocument;
+  /** Absent on INSERT. */
+  readonly oldDocument?: FlagDocument;
+}
+
+const IMAGES_NEEDED: Record<FlagEventName, { readonly newImage: boolean; readonly oldImage: boolean }> = {
+  INSERT: { newImage: true, oldImage: false },
+  MODIFY: { newImage: true, oldImage: true },
+  REMOVE: { newImage: false, oldImage: true },
+};
+
+/**
+ * Turns a stream record into the flag change it carries, or null for an item other than a flag's CURRENT
+ * (history versions and verification facts are written too, and nobody reacts to them).
+ */
+export function parseFlagStreamRecord(record: FlagStreamRecordInput): FlagStreamChange | null {
+  const fail = (message: string) => new MalformedStreamRecordError(message, record?.eventID);
+  if (typeof record !== 'object' || record === null || typeof record.dynamodb !== 'object' || !record.dynamodb) {
+    throw fail('has no `dynamodb` section: pass the records of a DynamoDB stream event');
+  }
+  const eventName = record.eventName as FlagEventName;
+  if (!(eventName in IMAGES_NEEDED)) {
+    throw fail(`eventName must be INSERT, MODIFY or REMOVE, got ${JSON.stringify(record.eventName)}`);
+  }
+  const keys = decode(record.dynamodb.Keys, 'Keys', fail);
+  if (!keys) throw fail('has no Keys');
+  if (typeof keys.pk !== 'string' || typeof keys.sk !== 'string') throw fail('Keys must hold string pk and sk');
+  if (!keys.pk.startsWith(FLAG_PK_PREFIX) || keys.sk !== CURRENT_SK) return null;
+
+  const flagKey = keys.pk.slice(FLAG_PK_PREFIX.length);
+  if (!FLAG_KEY_PATTERN.test(flagKey)) throw fail(`flag key '${flagKey}' must match ${FLAG_KEY_PATTERN.source}`);
+  const needed = IMAGES_NEEDED[eventName];
+  const newDocument = needed.newImage ? documentIn(record.dynamodb.NewImage, 'NewImage', flagKey, fail) : undefined;
+  const oldDocument = needed.oldImage ? documentIn(record.dynamodb.OldImage, 'OldImage', flagKey, fail) : undefined;
+  return { eventName, flagKey, newDocument, oldDocument };
+}
+
+type Fail = (message: string) => MalformedStreamRecordError;
+
+function documentIn(image: StreamImage | undefined, name: string, flagKey: string, fail: Fail): FlagDocument {
+  const item = decode(image, name, fail);
+  if (!item) throw fail(`has no ${name}: the table's stream must use the NEW_AND_OLD_IMAGES view`);
+  const document = item.document as FlagDocument | undefined;
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw fail(`${name} has no document map`);
+  }
+  if (!Number.isInteger(item.version) || document.version !== item.version) {
+    throw fail(
+      `${name} version ${JSON.stringify(item.version)} disagrees with its document's ${JSON.stringify(document.version)}`,
+    );
+  }
+  if (document.flagKey !== flagKey) throw fail(`${name} document is for '${document.flagKey}', not '${flagKey}'`);
+  return document;
+}
+
+function decode(image: StreamImage | undefined, name: string, fail: Fail): Record<string, unknown> | undefined {
+  if (image === undefined) return undefined;
+  try {
+    return unmarshall(image as Record<string, AttributeValue>);
+  } catch (error) {
+    throw fail(`${name} is not DynamoDB attribute-value JSON (${(error as Error).message})`);
+  }
+}

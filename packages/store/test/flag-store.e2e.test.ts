@@ -1,0 +1,348 @@
+import {
+  createFlagStore,
+  FlagDocument,
+  FlagDocumentTooLargeError,
+  FlagStore,
+  InvalidFlagInputError,
+  InvalidFlagKeyError,
+  InvalidRegionError,
+  isRollback,
+  VersionConflictError,
+  VersionNotReachedError,
+} from '../src';
+import { flagDocument, uniqueFlagKey, useLocalFlagTable } from './local-table';
+
+const REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+];
+
+const table = useLocalFlagTable();
+let store: FlagStore;
+beforeAll(() => {
+  const { documentClient, tableName } = table();
+  store = createFlagStore({ client: documentClient, tableName, now: () => new Date('2025-06-01T12:00:00.000Z') });
+});
+
+/** Writes versions 1..count of a new flag and returns its key. */
+async function flagWithVersions(label: string, count: number): Promise<string> {
+  const flagKey = uniqueFlagKey(label);
+  for (let version = 1; version <= count; version++) {
+    await store.put(flagDocument(flagKey, version), { expectedVersion: version - 1 });
+  }
+  return flagKey;
+}
+
+async function verifyEverywhere(flagKey: string, version: number, regions = REGIONS): Promise<void> {
+  await Promise.all(regions.map((region) => store.recordVerification(flagKey, region, version)));
+}
+
+describe('put: optimistic concurrency', () => {
+  test('creates a flag at version 1 and keeps every version in history, newest first', async () => {
+    const flagKey = await flagWithVersions('history', 3);
+    expect(await store.get(flagKey)).toMatchObject({ flagKey, version: 3, kind: 'change', value: false });
+    expect((await store.history(flagKey)).map((document) => document.version)).toEqual([3, 2, 1]);
+    expect((await store.history(flagKey, { limit: 2 })).map((document) => document.version)).toEqual([3, 2]);
+    expect(await store.getVersion(flagKey, 2)).toMatchObject({ version: 2, value: true });
+    expect(await store.latestVersion(flagKey)).toBe(3);
+  });
+
+  test('an absent flag reads as null with latest version 0', async () => {
+    const flagKey = uniqueFlagKey('absent');
+    expect(await store.get(flagKey)).toBeNull();
+    expect(await store.getVersion(flagKey, 1)).toBeNull();
+    expect(await store.history(flagKey)).toEqual([]);
+    expect(await store.latestVersion(flagKey)).toBe(0);
+  });
+
+  test('a stale expectedVersion fails with a VersionConflictError naming the current version', async () => {
+    const flagKey = await flagWithVersions('stale', 2);
+    const attempt = store.put(flagDocument(flagKey, 2), { expectedVersion: 1 });
+    await expect(attempt).rejects.toThrow(VersionConflictError);
+    await expect(attempt).rejects.toMatchObject({ latestVersion: 2, exists: true });
+    await expect(attempt).rejects.toThrow(/is at version 2, not 1/);
+    expect(await store.get(flagKey)).toMatchObject({ version: 2 });
+  });
+
+  test('creating a flag that already exists is a conflict, not an overwrite', async () => {
+    const flagKey = await flagWithVersions('exists', 1);
+    await expect(store.put(flagDocument(flagKey, 1, 'other'), { expectedVersion: 0 })).rejects.toThrow(
+      VersionConflictError,
+    );
+    expect(await store.get(flagKey)).toMatchObject({ version: 1, value: false });
+  });
+
+  test('of concurrent writers on the same version exactly one wins', async () => {
+    const flagKey = await flagWithVersions('writers', 1);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, writer) =>
+        store.put(flagDocument(flagKey, 2, `writer-${writer}`), { expectedVersion: 1 }),
+      ),
+    );
+    const won = results.filter((result) => result.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+    }
+    const winner = (won[0] as PromiseFulfilledResult<FlagDocument>).value;
+    expect(await store.get(flagKey)).toEqual(winner);
+    expect(await store.getVersion(flagKey, 2)).toEqual(winner);
+  });
+
+  test('a plain change never carries rollback markers over from the document it was edited from', async () => {
+    const flagKey = await flagWithVersions('markers', 1);
+    const edited = { ...flagDocument(flagKey, 2), kind: 'rollback' as const, rollbackOf: 1, sourceVersion: 1 };
+    const stored = await store.put(edited, { expectedVersion: 1 });
+    expect(stored.kind).toBe('change');
+    expect(stored).not.toHaveProperty('rollbackOf');
+    expect(isRollback(stored)).toBe(false);
+  });
+});
+
+describe('put: malformed input is refused before DynamoDB', () => {
+  test('a bad flag key', async () => {
+    await expect(
+      store.put({ ...flagDocument('x', 1), flagKey: 'Checkout V2' }, { expectedVersion: 0 }),
+    ).rejects.toThrow(InvalidFlagKeyError);
+    await expect(store.get('Checkout V2')).rejects.toThrow(/must match/);
+  });
+
+  test('a non-integer or mismatched version', async () => {
+    const flagKey = uniqueFlagKey('version');
+    await expect(store.put(flagDocument(flagKey, 1.5), { expectedVersion: 0 })).rejects.toThrow(InvalidFlagInputError);
+    await expect(
+      store.put({ ...flagDocument(flagKey, 1), version: '1' } as never, { expectedVersion: 0 }),
+    ).rejects.toThrow(/must be an integer/);
+    await expect(store.put(flagDocument(flagKey, 3), { expectedVersion: 0 })).rejects.toThrow(
+      /expectedVersion \+ 1 = 1/,
+    );
+    await expect(store.put(flagDocument(flagKey, 1), { expectedVersion: -1 })).rejects.toThrow(
+      /expectedVersion must be/,
+    );
+    expect(await store.latestVersion(flagKey)).toBe(0);
+  });
+
+  test('a document above 350 KB, with a message that says what to do', async () => {
+    const flagKey = uniqueFlagKey('oversize');
+    const oversize = flagDocument(flagKey, 1, 'x'.repeat(360 * 1024));
+    await expect(store.put(oversize, { expectedVersion: 0 })).rejects.toThrow(FlagDocumentTooLargeError);
+    await expect(store.put(oversize, { expectedVersion: 0 })).rejects.toThrow(/store a reference instead/);
+    // Just under the limit is accepted: the check is not a stricter, different one.
+    await store.put(flagDocument(flagKey, 1, 'x'.repeat(340 * 1024)), { expectedVersion: 0 });
+    expect(await store.latestVersion(flagKey)).toBe(1);
+  });
+});
+
+describe('restore: undoing a rejected change', () => {
+  test('writes the previous document back as a new version, once, when 12 regions race', async () => {
+    const flagKey = await flagWithVersions('restore-race', 2);
+    const previous = (await store.getVersion(flagKey, 1)) as FlagDocument;
+    const results = await Promise.all(
+      REGIONS.map(() => store.restore(flagKey, { rejectedVersion: 2, previous, correlationId: 'validator-run' })),
+    );
+    expect(results.filter((result) => result.outcome === 'restored')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'already-handled')).toHaveLength(11);
+    expect(results).toContainEqual({ outcome: 'already-handled', currentVersion: 3 });
+
+    const current = await store.get(flagKey);
+    expect(current).toMatchObject({
+      version: 3,
+      kind: 'restore',
+      restoreOf: 2,
+      sourceVersion: 1,
+      value: previous.value,
+      changedBy: 'ffc-validator',
+      correlationId: 'validator-run',
+    });
+    expect((await store.history(flagKey)).map((document) => document.version)).toEqual([3, 2, 1]);
+  });
+
+  test('a rejected creation removes the flag once; re-creating it continues above the old versions', async () => {
+    const flagKey = await flagWithVersions('restore-create', 1);
+    const results = await Promise.all(REGIONS.map(() => store.restore(flagKey, { rejectedVersion: 1 })));
+    expect(results.filter((result) => result.outcome === 'removed')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'already-handled')).toHaveLength(11);
+    expect(await store.get(flagKey)).toBeNull();
+
+    const reuse = store.put(flagDocument(flagKey, 1), { expectedVersion: 0 });
+    await expect(reuse).rejects.toMatchObject({ latestVersion: 1, exists: false });
+    await expect(reuse).rejects.toThrow(/write it with expectedVersion 1/);
+    await expect(store.put(flagDocument(flagKey, 3), { expectedVersion: 2 })).rejects.toThrow(VersionConflictError);
+    await store.put(flagDocument(flagKey, 2), { expectedVersion: 1 });
+    expect(await store.get(flagKey)).toMatchObject({ version: 2, kind: 'change' });
+  });
+
+  test('never overwrites a newer change', async () => {
+    const flagKey = await flagWithVersions('restore-newer', 3);
+    const previous = (await store.getVersion(flagKey, 1)) as FlagDocument;
+    expect(await store.restore(flagKey, { rejectedVersion: 2, previous })).toEqual({
+      outcome: 'already-handled',
+      currentVersion: 3,
+    });
+    expect(await store.get(flagKey)).toMatchObject({ version: 3, kind: 'change' });
+  });
+
+  test('refuses a version this table has not reached and a previous document of another flag', async () => {
+    const flagKey = await flagWithVersions('restore-ahead', 1);
+    const previous = (await store.getVersion(flagKey, 1)) as FlagDocument;
+    await expect(store.restore(flagKey, { rejectedVersion: 5, previous })).rejects.toThrow(VersionNotReachedError);
+    await expect(
+      store.restore(flagKey, { rejectedVersion: 2, previous: { ...previous, flagKey: 'another-flag' } }),
+    ).rejects.toThrow(/earlier version of/);
+  });
+});
+
+describe('verification facts and last known good', () => {
+  test('a region verification never goes down', async () => {
+    const flagKey = await flagWithVersions('verify-monotonic', 3);
+    expect(await store.recordVerification(flagKey, 'eu-west-1', 3)).toEqual({
+      outcome: 'recorded',
+      verifiedVersion: 3,
+    });
+    expect(await store.recordVerification(flagKey, 'eu-west-1', 2)).toEqual({
+      outcome: 'not-newer',
+      verifiedVersion: 3,
+    });
+    expect(await store.recordVerification(flagKey, 'eu-west-1', 3)).toEqual({
+      outcome: 'not-newer',
+      verifiedVersion: 3,
+    });
+    expect(await store.verifiedVersions(flagKey, ['eu-west-1', 'us-east-1'])).toEqual({
+      'eu-west-1': 3,
+      'us-east-1': 0,
+    });
+  });
+
+  test('out-of-order verifications of one region settle on the highest', async () => {
+    const flagKey = await flagWithVersions('verify-order', 6);
+    await Promise.all([6, 2, 5, 1, 3, 4].map((version) => store.recordVerification(flagKey, 'us-west-2', version)));
+    expect(await store.verifiedVersions(flagKey, ['us-west-2'])).toEqual({ 'us-west-2': 6 });
+  });
+
+  test('is the highest version verified in every region, not the previous version', async () => {
+    const flagKey = await flagWithVersions('lkg-lagging', 4);
+    await verifyEverywhere(flagKey, 2);
+    await verifyEverywhere(flagKey, 3, REGIONS.slice(1)); // us-east-1 still lags at version 2
+    expect(await store.lastKnownGood(flagKey, REGIONS)).toMatchObject({ version: 2 });
+    await store.recordVerification(flagKey, 'us-east-1', 3);
+    expect(await store.lastKnownGood(flagKey, REGIONS)).toMatchObject({ version: 3 });
+  });
+
+  test('is null while some region has verified nothing', async () => {
+    const flagKey = await flagWithVersions('lkg-none', 2);
+    await verifyEverywhere(flagKey, 1, REGIONS.slice(1));
+    expect(await store.lastKnownGood(flagKey, REGIONS)).toBeNull();
+    expect(await store.lastKnownGood(flagKey, REGIONS.slice(1))).toMatchObject({ version: 1 });
+  });
+
+  test('refuses bad regions', async () => {
+    const flagKey = uniqueFlagKey('regions');
+    await expect(store.recordVerification(flagKey, 'Europe', 1)).rejects.toThrow(InvalidRegionError);
+    await expect(store.lastKnownGood(flagKey, [])).rejects.toThrow(/at least one region/);
+  });
+});
+
+describe('rollback: writing last known good back over a version that failed verification', () => {
+  test('12 concurrent rollbacks collapse into one', async () => {
+    const flagKey = await flagWithVersions('rollback-race', 4);
+    await verifyEverywhere(flagKey, 2);
+    await verifyEverywhere(flagKey, 3, REGIONS.slice(3));
+    const results = await Promise.all(
+      REGIONS.map(() => store.rollback(flagKey, { badVersion: 4, regions: REGIONS, correlationId: 'verification-9' })),
+    );
+    expect(results.filter((result) => result.outcome === 'rolled-back')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'already-handled')).toHaveLength(11);
+
+    const current = (await store.get(flagKey)) as FlagDocument;
+    expect(current).toMatchObject({ version: 5, kind: 'rollback', rollbackOf: 4, sourceVersion: 2, value: true });
+    expect(current).toMatchObject({ changedBy: 'ffc-rollback', changedAt: '2025-06-01T12:00:00.000Z' });
+    expect(isRollback(current)).toBe(true);
+    expect((await store.history(flagKey)).map((document) => document.version)).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  test('never overwrites a newer change', async () => {
+    const flagKey = await flagWithVersions('rollback-newer', 3);
+    await verifyEverywhere(flagKey, 1);
+    expect(await store.rollback(flagKey, { badVersion: 2, regions: REGIONS })).toEqual({
+      outcome: 'superseded',
+      currentVersion: 3,
+    });
+    expect(await store.get(flagKey)).toMatchObject({ version: 3, kind: 'change' });
+  });
+
+  test('a newer change racing the rollback wins or loses cleanly, never both', async () => {
+    const flagKey = await flagWithVersions('rollback-vs-change', 2);
+    await verifyEverywhere(flagKey, 1);
+    const [rollback, change] = await Promise.allSettled([
+      store.rollback(flagKey, { badVersion: 2, regions: REGIONS }),
+      store.put(flagDocument(flagKey, 3, 'operator'), { expectedVersion: 2 }),
+    ]);
+    const current = (await store.get(flagKey)) as FlagDocument;
+    expect(current.version).toBe(3);
+    if (change.status === 'fulfilled') {
+      expect(rollback).toMatchObject({ status: 'fulfilled', value: { outcome: 'superseded', currentVersion: 3 } });
+      expect(current.value).toBe('operator');
+    } else {
+      expect(change.reason).toBeInstanceOf(VersionConflictError);
+      expect(rollback).toMatchObject({ status: 'fulfilled', value: { outcome: 'rolled-back' } });
+      expect(current.kind).toBe('rollback');
+    }
+  });
+
+  test('without a version verified in every region it reports no-known-good and writes nothing', async () => {
+    const flagKey = await flagWithVersions('rollback-unknown', 2);
+    await verifyEverywhere(flagKey, 1, REGIONS.slice(1));
+    expect(await store.rollback(flagKey, { badVersion: 2, regions: REGIONS })).toEqual({ outcome: 'no-known-good' });
+    expect(await store.latestVersion(flagKey)).toBe(2);
+  });
+
+  test('a bad version that was itself verified everywhere is not its own known good', async () => {
+    const flagKey = await flagWithVersions('rollback-self', 2);
+    await verifyEverywhere(flagKey, 2);
+    expect(await store.rollback(flagKey, { badVersion: 2, regions: REGIONS })).toEqual({ outcome: 'no-known-good' });
+  });
+
+  test('a rollback that fails verification is not rolled back again', async () => {
+    const flagKey = await flagWithVersions('rollback-twice', 2);
+    await verifyEverywhere(flagKey, 1);
+    await store.rollback(flagKey, { badVersion: 2, regions: REGIONS });
+    const result = await store.rollback(flagKey, { badVersion: 3, regions: REGIONS });
+    expect(result).toMatchObject({ outcome: 'bad-version-is-rollback', document: { version: 3, rollbackOf: 2 } });
+    expect(await store.latestVersion(flagKey)).toBe(3);
+  });
+
+  test('a bad version this table has not reached yet is an error to retry, not a silent success', async () => {
+    const flagKey = await flagWithVersions('rollback-ahead', 1);
+    await expect(store.rollback(flagKey, { badVersion: 2, regions: REGIONS })).rejects.toThrow(VersionNotReachedError);
+  });
+});
+
+describe('versions only go up', () => {
+  test('across changes, restores and rollbacks every write is one above the last', async () => {
+    const flagKey = await flagWithVersions('monotonic', 2);
+    await verifyEverywhere(flagKey, 2);
+    const change3 = await store.put(flagDocument(flagKey, 3), { expectedVersion: 2 });
+    const version2 = (await store.getVersion(flagKey, 2)) as FlagDocument;
+    await store.restore(flagKey, { rejectedVersion: 3, previous: version2 });
+    await store.put(flagDocument(flagKey, 5), { expectedVersion: 4 });
+    await store.rollback(flagKey, { badVersion: 5, regions: REGIONS });
+    const versions = (await store.history(flagKey)).map((document) => `${document.version}:${document.kind}`);
+    expect(versions).toEqual(['6:rollback', '5:change', '4:restore', '3:change', '2:change', '1:change']);
+    // Late duplicates of older writes cannot land after newer ones.
+    await expect(store.put(change3, { expectedVersion: 2 })).rejects.toThrow(VersionConflictError);
+    await expect(store.restore(flagKey, { rejectedVersion: 3, previous: version2 })).resolves.toMatchObject({
+      outcome: 'already-handled',
+    });
+    expect(await store.latestVersion(flagKey)).toBe(6);
+  });
+});
