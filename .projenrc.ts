@@ -15,8 +15,8 @@ const rules = rulesProject(root, { tools });
 const cache = cacheProject(root, { tools });
 const audit = auditProject(root, { tools });
 const store = storeProject(root, { tools });
-functionsProject(root, { tools, rules, cache, audit, store });
-const constructs = constructsProject(root);
+const functions = functionsProject(root, { tools, rules, cache, audit, store });
+const constructs = constructsProject(root, { functions });
 infraProject(root, { constructs, rules, tools });
 cliProject(root, { tools, rules, cache, audit, store });
 

@@ -1,3 +1,4 @@
+import { JsonFile } from 'projen';
 import { NodePackageManager, NodeProject, UpdateSnapshot } from 'projen/lib/javascript';
 import { ProjenrcTs, TypeScriptProject, TypeScriptProjectOptions } from 'projen/lib/typescript';
 import { NxWorkspace } from './nx-workspace';
@@ -158,16 +159,30 @@ export function forbidEnvironmentLiterals(project: TypeScriptProject): void {
 }
 
 /**
+ * A folder of TypeScript beside src/ and test/ (benchmarks, build tools): its own tsconfig (so ESLint's
+ * project service and ts-node find one), linted, and free to use dev dependencies.
+ */
+export function addTypeScriptFolder(project: TypeScriptProject, folder: string): string {
+  const tsconfig = `${folder}/tsconfig.json`;
+  new JsonFile(project, tsconfig, {
+    obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..', composite: false }, include: ['**/*.ts'] },
+  });
+  project.eslint?.addLintPattern(folder);
+  project.eslint?.allowDevDeps(`**/${folder}/**`);
+  return tsconfig;
+}
+
+/**
  * Adds `bench` (run as `npx nx run <name>:bench`): a TypeScript script under bench/ that prints a table
  * and, as its last line, one JSON object of figures. It runs against the compiled package.
  */
 export function addBenchTask(project: TypeScriptProject, script = 'bench/index.ts'): void {
+  const tsconfig = addTypeScriptFolder(project, 'bench');
   project.addTask('bench', {
     description: 'Run the benchmark; the last line of output is JSON',
-    exec: `ts-node --transpile-only --project ${project.tsconfigDev.fileName} ${script}`,
+    exec: `ts-node --transpile-only --project ${tsconfig} ${script}`,
     receiveArgs: true,
   });
-  project.tsconfigDev.addInclude('bench/**/*.ts');
   const scripts = (project.package.manifest.nx?.includedScripts ?? []) as string[];
   project.package.addField('nx', { ...project.package.manifest.nx, includedScripts: [...scripts, 'bench'] });
 }

@@ -13,9 +13,5 @@ export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject
   addInternalDependency(project, deps.tools, 'dev');
   finishSubproject(project);
   addBenchTask(project);
-  // addBenchTask names tsconfig.dev.json, which this layout does not generate: point at the real dev tsconfig.
-  project.tasks.tryFind('bench')?.reset(`ts-node --transpile-only --project ${project.tsconfigDev.fileName} bench/index.ts`, {
-    receiveArgs: true,
-  });
   return project;
 }

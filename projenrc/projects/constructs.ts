@@ -1,13 +1,13 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
 import { VERSIONS } from '../versions';
-import { finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
+import { addInternalDependency, finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
 
 /**
  * `packages/constructs`: the publishable CDK construct library. `aws-cdk-lib` and `constructs` are peers
  * (one exact dev version, no pinned duplicate); it may depend on no private workspace package.
  */
-export function constructsProject(root: NodeProject): TypeScriptProject {
+export function constructsProject(root: NodeProject, deps: { functions: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/constructs', 'packages/constructs'),
     description: 'CDK constructs for the Feature Flag Connector regional path',
@@ -16,6 +16,15 @@ export function constructsProject(root: NodeProject): TypeScriptProject {
     devDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`, `cdk-nag@${VERSIONS.cdkNag}`, 'asl-validator@^4.0.0', 'aws-local-stepfunctions@^3.0.0'],
     peerDependencyOptions: { pinnedDevDependency: false },
   });
+  // The handlers ship inside the package (assets/handlers), bundled by @ffc/functions: a build-time dependency only.
+  addInternalDependency(project, deps.functions, 'dev');
+  const copyHandlers = project.addTask('copy-handlers', {
+    description: 'Copy the bundled Lambda handlers of @ffc/functions into assets/handlers',
+    exec: 'rm -rf assets/handlers && mkdir -p assets && cp -r ../functions/dist/handlers assets/handlers',
+  });
+  project.preCompileTask.spawn(copyHandlers);
+  project.testTask.prependSpawn(copyHandlers);
+  project.gitignore.exclude('assets/handlers');
   finishSubproject(project, ['build', 'compile', 'test', 'package']);
   forbidEnvironmentLiterals(project);
   project.package.addField('private', false);

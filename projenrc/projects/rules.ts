@@ -2,7 +2,7 @@ import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
 import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
-/** The TypeScript config jest and ts-node use for tests, scripts and the benchmark. */
+/** The TypeScript config jest and ts-node use for tests and scripts. */
 const DEV_TSCONFIG = 'test/tsconfig.json';
 
 /** `packages/rules`: the flag-change model and the business rules every change must pass. */
@@ -22,9 +22,5 @@ export function rulesProject(root: NodeProject, deps: { tools: TypeScriptProject
   });
   finishSubproject(project);
   addBenchTask(project);
-  // addBenchTask points ts-node at tsconfig.dev.json, which this project layout does not generate.
-  project.tasks.tryFind('bench')?.reset(`ts-node --transpile-only --project ${DEV_TSCONFIG} bench/index.ts`, {
-    receiveArgs: true,
-  });
   return project;
 }

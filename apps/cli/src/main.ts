@@ -1,5 +1,7 @@
 import { engineSettings } from '@ffc/tools';
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit';
+import { registerRulesCommands } from './commands/rules';
 import { checkEngines } from './doctor';
 
 /** Writes go through these so tests can capture them. */
@@ -37,6 +39,8 @@ export function createProgram(io: CliIo = processIo): Command {
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 
+  registerAuditCommands(program, io);
+  registerRulesCommands(program, io);
   return program;
 }
 

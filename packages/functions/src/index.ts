@@ -1,1 +1,21 @@
 export * from './queue-service';
+export * from './actors';
+export * from './ports/audit-sink';
+export * from './ports/change-publisher';
+export * from './aws/sns-event-publisher';
+export * from './aws/sqs-audit-sink';
+export * from './validation/target-services';
+export * from './validation/stream-validator';
+export * from './verification/applied-query';
+export * from './verification/consistency';
+export { createValidatorHandler } from './handlers/validator';
+export { createCacheUpdaterHandler, parseFanOutMessage, CacheUpdaterDeps } from './handlers/cache-updater';
+export { createConsistencyCheckerHandler, ConsistencyRequest } from './handlers/consistency-checker';
+export { createRollbackHandler, RollbackDeps, RollbackResponse } from './handlers/rollback';
+export {
+  createVerificationSchedulerHandler,
+  verificationInput,
+  parsePublishedEvent,
+  VerificationInput,
+} from './handlers/verification-scheduler';
+export { createAuditWriterHandler } from './handlers/audit-writer';

@@ -1,1 +1,18 @@
 export * from './flag-key';
+export * from './model/flag-change';
+export * from './model/parse';
+export * from './model/parse-error';
+export * from './catalogue/catalogue';
+export * from './context';
+export * from './engine/rule-types';
+export * from './engine/validate';
+export { compileConditions, compileRule, CompiledRule, Predicate } from './engine/compile';
+export { customOperators, CustomOperator } from './engine/operators';
+export { deriveFacts, Facts } from './facts/facts';
+export { rules, findRule } from './rules';
+export { BUCKET_ATTRIBUTES } from './rules/rollout';
+export { TARGETING_ATTRIBUTES, PERSONAL_ATTRIBUTES, TARGETING_OPERATORS } from './rules/targeting';
+export { EMERGENCY_PREFIX } from './rules/governance';
+export { KILL_SWITCH_TAG } from './rules/kill-switch';
+export { CONNECTOR_IDENTITY_PREFIX } from './rules/versioning';
+export { renderRulesDoc } from './doc/rules-doc';

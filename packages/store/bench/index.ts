@@ -110,8 +110,9 @@ async function main(): Promise<void> {
       const results = await Promise.all(
         REGIONS.map(() => store.rollback('bench-rollback', { badVersion: rollbackVersion, regions: REGIONS })),
       );
-      if (results.filter((result) => result.outcome === 'rolled-back').length !== 1)
+      if (results.filter((result) => result.outcome === 'rolled-back').length !== 1) {
         throw new Error('a race did not collapse into one rollback');
+      }
       rollbackVersion += 1;
     });
 

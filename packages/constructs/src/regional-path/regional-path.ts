@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +26,20 @@ export interface RegionalHandlers {
   readonly auditWriter: lambda.Code;
 }
 
+/** The handlers this library ships (bundled from @ffc/functions at build time). */
+export function bundledHandlers(): RegionalHandlers {
+  const code = (name: keyof RegionalHandlers) =>
+    lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'handlers', name));
+  return {
+    validator: code('validator'),
+    cacheUpdater: code('cacheUpdater'),
+    verificationScheduler: code('verificationScheduler'),
+    consistencyChecker: code('consistencyChecker'),
+    rollback: code('rollback'),
+    auditWriter: code('auditWriter'),
+  };
+}
+
 export interface RegionalPathProps {
   readonly stage: string;
   /** Production: Multi-AZ Redis and OpenSearch, retained data, long retention. @default false */
@@ -33,7 +48,10 @@ export interface RegionalPathProps {
   readonly flagTable: dynamodb.ITable;
   /** Service ids of the catalogue. */
   readonly services: readonly string[];
-  readonly handlers: RegionalHandlers;
+  /** Every region flags are served in: last known good is a version verified in all of them. */
+  readonly regions: readonly string[];
+  /** @default - the handlers bundled with this library */
+  readonly handlers?: RegionalHandlers;
   /** @default 4 */
   readonly fanOutShards?: number;
   /** @default 10 */
@@ -70,6 +88,8 @@ export class RegionalPath extends Construct {
       ],
     });
     this.network = new PrivateNetwork(this, 'Network', { stage, production });
+    const handlers = props.handlers ?? bundledHandlers();
+    const common = { REGIONS: props.regions.join(','), PRODUCTION: String(production) };
     const fn = (
       name: keyof RegionalHandlers,
       purpose: string,
@@ -79,12 +99,12 @@ export class RegionalPath extends Construct {
       new FfcFunction(this, name, {
         stage,
         purpose,
-        code: props.handlers[name],
+        code: handlers[name],
         network: this.network,
         encryptionKey: key,
         timeout,
         production,
-        environment,
+        environment: { ...common, ...environment },
       }).function;
 
     this.alerts = new sns.Topic(this, 'Alerts', {
@@ -151,8 +171,9 @@ export class RegionalPath extends Construct {
       writer: auditWriter,
       production,
     });
-    auditWriter.addEnvironment('OPENSEARCH_ENDPOINT', `https://${this.audit.domain.domainEndpoint}`);
-    for (const producer of [validator, cacheUpdater, rollback, verificationScheduler]) {
+    auditWriter.addEnvironment('FFC_OPENSEARCH_URL', `https://${this.audit.domain.domainEndpoint}`);
+    auditWriter.addEnvironment('FFC_OPENSEARCH_SIGV4_REGION', Stack.of(this).region);
+    for (const producer of [validator, consistencyChecker, rollback]) {
       this.audit.queue.grantSendMessages(producer);
       producer.addEnvironment('AUDIT_QUEUE_URL', this.audit.queue.queueUrl);
     }

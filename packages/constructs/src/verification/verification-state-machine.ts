@@ -128,9 +128,10 @@ export class VerificationStateMachine extends Construct {
       payloadResponseOnly: true,
       resultPath: '$.rollback',
     });
+    // The rollback function sets `alert` when a person must act: nothing known good, or a rollback of a rollback.
     const rollbackOutcome = new sfn.Choice(this, 'RolledBack?')
       .when(
-        sfn.Condition.stringEquals('$.rollback.outcome', 'no-known-good'),
+        sfn.Condition.booleanEquals('$.rollback.alert', true),
         alert('AlertNoKnownGood', 'ffc: inconsistent change and nothing known good to roll back to'),
       )
       .otherwise(new sfn.Succeed(this, 'RollbackDone'));

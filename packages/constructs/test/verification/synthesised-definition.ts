@@ -12,6 +12,7 @@ export function synthesisedVerificationDefinition(): Record<string, unknown> {
     stage: 'pr-7',
     flagTable: flags.table,
     services: ['checkout-api', 'search-api'],
+    regions: ['eu-west-1'],
     handlers: { validator: code, cacheUpdater: code, verificationScheduler: code, consistencyChecker: code, rollback: code, auditWriter: code },
   });
   const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));

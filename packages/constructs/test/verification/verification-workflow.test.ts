@@ -63,7 +63,8 @@ function run(changes: Change[], rows: string[][], opts: { statuses?: string[]; r
     },
     RollBack: async (input: unknown) => {
       calls.rollbacks.push(input);
-      return { outcome: opts.rollbackOutcome ?? 'rolled-back' };
+      const outcome = opts.rollbackOutcome ?? 'rolled-back';
+      return { outcome, alert: outcome === 'no-known-good' };
     },
     AlertQueryFailed: async (input: unknown) => (calls.alerts.push(input), {}),
     AlertRollbackFailed: async (input: unknown) => (calls.alerts.push(input), {}),

@@ -1,0 +1,62 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ChangePublisher, PublishedChange } from '../ports/change-publisher';
+
+/** Must match the construct library's fan-out filter attribute and verification event (see @ffc/constructs). */
+export const FAN_OUT_CONTRACT = {
+  targetServicesAttribute: 'targetServices',
+  eventSource: 'ffc.validator',
+  eventDetailType: 'flag-change-published',
+} as const;
+
+export interface SnsEventPublisherOptions {
+  readonly sns: SNSClient;
+  readonly events: EventBridgeClient;
+  readonly topicArn: string;
+  readonly eventBusName: string;
+}
+
+/** The change goes to the fan-out topic (filtered per service), then the bus announces it for verification. */
+export function createSnsEventPublisher(options: SnsEventPublisherOptions): ChangePublisher {
+  return {
+    async publish({ change, region, services, correlationId }: PublishedChange): Promise<void> {
+      await options.sns.send(
+        new PublishCommand({
+          TopicArn: options.topicArn,
+          Message: JSON.stringify({ ...change, correlationId }),
+          MessageAttributes: {
+            // Every subscription's filter matches its own service id or '*'.
+            [FAN_OUT_CONTRACT.targetServicesAttribute]: {
+              DataType: 'String.Array',
+              StringValue: JSON.stringify(change.services.includes('*') ? ['*'] : services),
+            },
+          },
+        }),
+      );
+      const result = await options.events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: options.eventBusName,
+              Source: FAN_OUT_CONTRACT.eventSource,
+              DetailType: FAN_OUT_CONTRACT.eventDetailType,
+              Detail: JSON.stringify({
+                flagKey: change.flagKey,
+                version: change.version,
+                kind: change.kind,
+                services,
+                region,
+                correlationId,
+              }),
+            },
+          ],
+        }),
+      );
+      if (result.FailedEntryCount) {
+        throw new Error(
+          `EventBridge refused the change-published event: ${result.Entries?.[0]?.ErrorCode} ${result.Entries?.[0]?.ErrorMessage}`,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  FlagCache,
+  FlagUpdate,
+  connectRedis,
+  createFlagCache,
+  flagAppliedRecord,
+  jsonLineLogger,
+  redisSettingsFromEnv,
+} from '@ffc/cache';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { serviceFromQueueArn } from '../queue-service';
+import { logger, regionalSettings, requiredEnv } from '../runtime';
+
+export interface CacheUpdaterDeps {
+  readonly cache: FlagCache;
+  readonly region: string;
+  /** `<stage>-fanout-`: the queue a message came from names its service. */
+  readonly queueNamePrefix: string;
+  /** Receives one `flag_applied` line per service: what verification queries. */
+  readonly appliedLog?: { info(record: object): void };
+}
+
+/** Parses a fan-out message (the published change, raw delivery) far enough for the cache to validate it. */
+export function parseFanOutMessage(body: string): FlagUpdate {
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch (error) {
+    throw new Error(`fan-out message is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw new Error('fan-out message must be a JSON object');
+  }
+  const { flagKey, version, type, value, stage, changedAt, kind } = message as Record<string, unknown>;
+  return { flagKey, version, type, value, stage, changedAt, kind } as FlagUpdate;
+}
+
+/**
+ * SQS (one queue per service) → the region's Redis, version-monotonic. Each message is one change for one
+ * service; a failed message is reported alone so the rest of the batch is not delivered again.
+ */
+export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const { cache, region, queueNamePrefix, appliedLog = jsonLineLogger } = await deps();
+    const applyOne = async (record: SQSRecord) => {
+      const service = serviceFromQueueArn(record.eventSourceARN, queueNamePrefix);
+      const result = await cache.apply(parseFanOutMessage(record.body), [service]);
+      for (const outcome of result.outcomes) {
+        appliedLog.info(
+          flagAppliedRecord({
+            ...outcome,
+            flagKey: result.flagKey,
+            version: result.version,
+            stage: result.stage,
+            region,
+          }),
+        );
+      }
+    };
+    // A batch that failed whole is reported like any other: every message retried, then dead-lettered.
+    return processPartialResponse(event, applyOne, processor, {
+      processInParallel: true,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+async function depsFromEnv(): Promise<CacheUpdaterDeps> {
+  const settings = regionalSettings();
+  const secret = await new SecretsManagerClient({}).send(
+    new GetSecretValueCommand({ SecretId: requiredEnv('REDIS_AUTH_SECRET_ARN') }),
+  );
+  const redis = connectRedis({
+    ...redisSettingsFromEnv({ FFC_REDIS_URL: requiredEnv('REDIS_URL') }),
+    password: secret.SecretString,
+  });
+  redis.on('error', (error) => logger.warn('redis connection error', { error }));
+  return {
+    cache: createFlagCache({ redis, stage: settings.stage }),
+    region: settings.region,
+    queueNamePrefix: requiredEnv('QUEUE_NAME_PREFIX'),
+  };
+}
+
+let connected: Promise<CacheUpdaterDeps> | undefined;
+export const handler = createCacheUpdaterHandler(() => (connected ??= depsFromEnv()));

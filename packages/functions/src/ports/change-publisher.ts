@@ -1,0 +1,15 @@
+import { FlagChange } from '@ffc/rules';
+
+/** A change accepted in one region, addressed to an explicit set of services. */
+export interface PublishedChange {
+  readonly change: FlagChange;
+  readonly region: string;
+  /** Service ids this region delivers to (the catalogue resolved: never `*`). */
+  readonly services: readonly string[];
+  readonly correlationId: string;
+}
+
+/** Hands an accepted change to the fan-out (SNS) and announces it for verification (EventBridge). */
+export interface ChangePublisher {
+  publish(published: PublishedChange): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  DescribeStreamCommand,
+  _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { AuditEvent } from '@ffc/audit/lib/events';
+import { FlagChange } from '@ffc/rules';
+import { FlagStore, createFlagStore, createFlagTable, deleteFlagTable } from '@ffc/store';
+import { ensureEngines } from '@ffc/tools';
+import { AuditSink, ChangePublisher, PublishedChange } from '../../src';
+
+export const STAGE = 'pr-7';
+export const REGION = 'eu-west-1';
+
+/** A non-production change that breaks no rule: a new boolean flag for one checkout service. */
+export function validChange(overrides: Partial<FlagChange> = {}): FlagChange {
+  return {
+    flagKey: 'checkout-one-click',
+    stage: STAGE,
+    type: 'boolean',
+    value: true,
+    services: ['checkout-receipt'],
+    owner: 'checkout',
+    description: 'One-click checkout for returning customers',
+    changedBy: 'jdoe',
+    reason: 'Ramp one-click checkout after the A/B test won',
+    ticket: 'CHK-1234',
+    version: 1,
+    kind: 'change',
+    changedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export class RecordingAudit implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  async record(events: readonly AuditEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+}
+
+export class RecordingPublisher implements ChangePublisher {
+  readonly published: PublishedChange[] = [];
+  async publish(change: PublishedChange): Promise<void> {
+    this.published.push(change);
+  }
+}
+
+export interface LocalFlagTable {
+  readonly store: FlagStore;
+  readonly tableName: string;
+  /** Writes a flag's CURRENT item directly, as a writer that bypasses the CLI and the store would. */
+  readonly writeCurrentRaw: (document: Record<string, unknown> & { flagKey: string; version: number }) => Promise<void>;
+  /** Every stream record written since the last call, as GetRecords returns them. */
+  readonly newStreamRecords: () => Promise<_Record[]>;
+}
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+/** A flag table of this test file's own on DynamoDB Local, with a reader of its real stream. */
+export function useLocalFlagTable(): () => LocalFlagTable {
+  let table: LocalFlagTable | undefined;
+  let client: DynamoDBClient;
+  beforeAll(async () => {
+    const { dynamodbEndpoint: endpoint } = ensureEngines(['dynamodb']);
+    client = new DynamoDBClient({ endpoint, ...local });
+    const tableName = `fn-${randomBytes(4).toString('hex')}-flags`;
+    const { streamArn } = await createFlagTable(client, tableName);
+    const streams = new DynamoDBStreamsClient({ endpoint, ...local });
+    const iterators = new Map<string, string | undefined>();
+    const newStreamRecords = async () => {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      const records: _Record[] = [];
+      for (const shard of StreamDescription?.Shards ?? []) {
+        const shardId = shard.ShardId!;
+        let iterator = iterators.get(shardId);
+        if (!iterators.has(shardId)) {
+          iterator = (
+            await streams.send(
+              new GetShardIteratorCommand({
+                StreamArn: streamArn,
+                ShardId: shardId,
+                ShardIteratorType: 'TRIM_HORIZON',
+              }),
+            )
+          ).ShardIterator;
+        }
+        if (!iterator) continue;
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        records.push(...(page.Records ?? []));
+        iterators.set(shardId, page.NextShardIterator);
+      }
+      return records;
+    };
+    const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const writeCurrentRaw = async (document: Record<string, unknown> & { flagKey: string; version: number }) => {
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: `FLAG#${document.flagKey}`, sk: 'CURRENT', version: document.version, document } }));
+    };
+    table = { store: createFlagStore({ client: documentClient, tableName }), tableName, newStreamRecords, writeCurrentRaw };
+  }, 120_000);
+  afterAll(async () => {
+    if (table) await deleteFlagTable(client, table.tableName);
+    client?.destroy();
+  });
+  return () => {
+    if (!table) throw new Error('the local flag table is created in beforeAll');
+    return table;
+  };
+}

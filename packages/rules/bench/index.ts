@@ -1,0 +1,100 @@
+import { execFileSync } from 'child_process';
+import { join } from 'path';
+import { measure, reportBenchmark, summarise } from '@ffc/tools';
+import { compileRule, createValidationContext, deriveFacts, rules, validateChange } from '../src';
+import { generateCases } from '../test/support/generate';
+import { createReferenceEngine } from '../test/support/reference-engine';
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5000);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
+const LIB = join(__dirname, '..', 'lib', 'index.js');
+
+const corpus = generateCases(1000, 7).map(({ change, context }) => ({
+  change,
+  context: createValidationContext(context),
+}));
+let next = 0;
+const nextCase = () => corpus[next++ % corpus.length];
+
+/** Median wall time of a fresh `node -e script`, in ms. */
+function coldStart(script: string): number {
+  const samples: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, ['-e', script], { stdio: 'ignore' });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return summarise(samples).p50;
+}
+
+const ONE_CHANGE = JSON.stringify({
+  flagKey: 'checkout-one-click',
+  stage: 'live',
+  type: 'boolean',
+  value: true,
+  services: ['checkout-receipt'],
+  owner: 'checkout',
+  description: 'One-click checkout for returning customers',
+  changedBy: 'jdoe',
+  reason: 'Ramp one-click checkout',
+  ticket: 'CHK-1',
+  version: 1,
+  kind: 'change',
+  changedAt: '2025-03-04T10:00:00Z',
+});
+const compiledScript = `const r=require(${JSON.stringify(LIB)});r.validateChange(r.parseFlagChangeJson(${JSON.stringify(ONE_CHANGE)}),r.createValidationContext({now:Date.now(),stage:'live',production:true}));`;
+const referenceScript = `const r=require(${JSON.stringify(LIB)});const {Engine}=require('json-rules-engine');const e=new Engine(r.rules.map(x=>x.properties));for(const [n,o] of Object.entries(r.customOperators))e.addOperator(n,(f,v)=>o.evaluate(f,o.prepare(v)));e.run(r.deriveFacts(r.parseFlagChangeJson(${JSON.stringify(ONE_CHANGE)}),r.createValidationContext({now:Date.now(),stage:'live',production:true})));`;
+
+async function main(): Promise<void> {
+  const reference = createReferenceEngine();
+  const compiled = await measure(ITERATIONS, () => {
+    const { change, context } = nextCase();
+    return validateChange(change, context);
+  });
+  const engine = await measure(Math.min(ITERATIONS, 2000), async () => {
+    const { change, context } = nextCase();
+    return reference(deriveFacts(change, context));
+  });
+  // The same comparison without fact derivation: rule evaluation alone, on facts measured beforehand.
+  const facts = corpus.map(({ change, context }) => deriveFacts(change, context));
+  const compiledRules = rules.map(compileRule);
+  let f = 0;
+  const rulesOnly = await measure(ITERATIONS, () => compiledRules.filter((r) => r.violated(facts[f++ % facts.length])));
+  const engineRulesOnly = await measure(Math.min(ITERATIONS, 2000), () => reference(facts[f++ % facts.length]));
+  const bare = coldStart('0');
+  const compiledCold = coldStart(compiledScript) - bare;
+  const engineCold = coldStart(referenceScript) - bare;
+  reportBenchmark(
+    `@ffc/rules: all 234 rules on one change (${corpus.length} generated changes, valid and invalid)`,
+    {
+      'validateChange (facts + compiled rules)': compiled,
+      'facts + json-rules-engine': engine,
+      'compiled rules only': rulesOnly,
+      'json-rules-engine rules only': engineRulesOnly,
+    },
+    {
+      rules: 234,
+      validate_p50_ms: round(compiled.p50),
+      validate_p99_ms: round(compiled.p99),
+      cold_start_ms: round(compiledCold),
+      json_rules_engine_p50_ms: round(engine.p50),
+      json_rules_engine_p99_ms: round(engine.p99),
+      json_rules_engine_cold_start_ms: round(engineCold),
+      speedup_p50: round(engine.p50 / compiled.p50),
+      rules_only_p50_ms: round(rulesOnly.p50),
+      rules_only_p99_ms: round(rulesOnly.p99),
+      json_rules_engine_rules_only_p50_ms: round(engineRulesOnly.p50),
+      speedup_rules_only_p50: round(engineRulesOnly.p50 / rulesOnly.p50),
+      bare_node_ms: round(bare),
+      validate_p99_within_0_25_ms: compiled.p99 <= 0.25,
+      speedup_at_least_100x: engine.p50 / compiled.p50 >= 100,
+      cold_start_within_30_ms: compiledCold <= 30,
+    },
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
+
+void main();

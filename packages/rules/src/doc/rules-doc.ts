@@ -1,0 +1,29 @@
+import { RuleDefinition } from '../engine/rule-types';
+
+/** RULES.md, generated from the registry so the reference can never drift from the code. */
+export function renderRulesDoc(rules: readonly RuleDefinition[]): string {
+  const categories = [...new Set(rules.map((r) => r.category))];
+  const lines = [
+    '# Flag-change rules',
+    '',
+    '<!-- Generated from the rule registry by `npx projen rules:doc` (in packages/rules). Do not edit. -->',
+    '',
+    `${rules.length} rules. An **error** rejects the change; a **warning** is reported and lets it through.`,
+    'Every rule is authored in json-rules-engine format (`src/rules/<category>.ts`) and compiled at load time.',
+    '',
+    '| category | rules |',
+    '| --- | --- |',
+    ...categories.map((c) => `| [${c}](#${c}) | ${rules.filter((r) => r.category === c).length} |`),
+  ];
+  for (const category of categories) {
+    lines.push('', `## ${category}`, '', '| id | severity | field | rule |', '| --- | --- | --- | --- |');
+    for (const r of rules.filter((rule) => rule.category === category)) {
+      lines.push(`| ${r.ruleId} | ${r.severity} | \`${r.path || '(document)'}\` | ${escapeCell(r.description)} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

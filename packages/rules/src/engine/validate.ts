@@ -1,0 +1,43 @@
+import { ValidationContext } from '../context';
+import { deriveFacts } from '../facts/facts';
+import { FlagChange } from '../model/flag-change';
+import { rules } from '../rules';
+import { compileRule } from './compile';
+import { RuleCategory, Severity } from './rule-types';
+
+export interface Violation {
+  readonly ruleId: string;
+  readonly category: RuleCategory;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The field of the change to fix ('' for the whole document). */
+  readonly path: string;
+}
+
+export interface ValidationResult {
+  /** False when any violation is an error; warnings alone keep a change valid. */
+  readonly valid: boolean;
+  readonly violations: readonly Violation[];
+}
+
+// Compiled once at load: json-rules-engine stays the authoring format, plain predicates do the work.
+const compiledRules = rules.map(compileRule);
+
+/** Evaluates every rule against one change and returns every violation, in registry order. */
+export function validateChange(change: FlagChange, context: ValidationContext): ValidationResult {
+  const facts = deriveFacts(change, context);
+  const violations: Violation[] = [];
+  let valid = true;
+  for (const { rule, violated, message } of compiledRules) {
+    if (!violated(facts)) continue;
+    violations.push({
+      ruleId: rule.ruleId,
+      category: rule.category,
+      severity: rule.severity,
+      message: message(facts),
+      path: rule.path,
+    });
+    if (rule.severity === 'error') valid = false;
+  }
+  return { valid, violations };
+}

@@ -1,0 +1,77 @@
+import { sameJson } from './prerequisites';
+import { parseInstant } from './time';
+import { isPlainObject, kindOf } from './value-shape';
+import { FlagChange, JsonValue } from '../model/flag-change';
+
+/** Share of units that get the flag's "on" value: a boolean false reaches nobody. */
+export function exposure(doc: FlagChange): number {
+  if (doc.type === 'boolean' && doc.value === false) return 0;
+  return doc.rollout ? doc.rollout.percentage : 100;
+}
+
+/** What this change does to the version it replaces. */
+export function compareWithCurrent(change: FlagChange, current: FlagChange | undefined, changedAt: number | null) {
+  const valueChanged = current !== undefined && !sameJson(current.value, change.value);
+  // The new value starts from nobody unless it is the value already served.
+  const currentEffectiveRollout = current && !valueChanged ? exposure(current) : 0;
+  const effectiveRollout = exposure(change);
+  const currentExpiry = current?.temporary ? parseInstant(current.expiresAt) : null;
+  const topLevel = compareTopLevelKeys(current?.value, change.value);
+  return {
+    currentExists: current !== undefined,
+    currentIsOtherFlag: current !== undefined && (current.flagKey !== change.flagKey || current.stage !== change.stage),
+    currentVersion: current ? current.version : null,
+    versionStep: current ? change.version - current.version : null,
+    currentType: current ? current.type : null,
+    typeChanged: current !== undefined && current.type !== change.type,
+    currentOwner: current ? current.owner : null,
+    ownerChanged: current !== undefined && current.owner !== change.owner,
+    valueChanged,
+    anythingChanged: current === undefined || !sameJson(substance(current), substance(change)),
+    effectiveRollout,
+    currentEffectiveRollout,
+    rolloutIncrease: effectiveRollout - currentEffectiveRollout,
+    bucketByChanged:
+      current?.rollout !== undefined &&
+      change.rollout !== undefined &&
+      (current.rollout.bucketBy ?? 'userId') !== (change.rollout.bucketBy ?? 'userId'),
+    currentRolloutPartial:
+      current?.rollout !== undefined && current.rollout.percentage > 0 && current.rollout.percentage < 100,
+    currentExpiresAt: current?.expiresAt ?? null,
+    currentExpired: currentExpiry !== null && changedAt !== null && currentExpiry <= changedAt,
+    numberChangeFactor: changeFactor(current?.value, change.value),
+    numberBecameFractional:
+      change.type === 'number' &&
+      typeof current?.value === 'number' &&
+      Number.isInteger(current.value) &&
+      typeof change.value === 'number' &&
+      !Number.isInteger(change.value),
+    ...topLevel,
+  };
+}
+
+/** The fields that make a difference to services; metadata-only rewrites are not changes. */
+function substance(doc: FlagChange) {
+  const { value, services, regions, rollout, targeting, owner, temporary, expiresAt, prerequisites, tags } = doc;
+  return { value, services, regions, rollout, targeting, owner, temporary, expiresAt, prerequisites, tags };
+}
+
+function changeFactor(before: JsonValue | undefined, after: JsonValue): number | null {
+  if (typeof before !== 'number' || typeof after !== 'number' || before === 0 || after === 0) return null;
+  const ratio = Math.abs(after / before);
+  return Math.round(Math.max(ratio, 1 / ratio) * 100) / 100;
+}
+
+function compareTopLevelKeys(before: JsonValue | undefined, after: JsonValue) {
+  if (!isPlainObject(before) || !isPlainObject(after)) {
+    return { removedTopLevelKeys: [], removedTopLevelKeyCount: 0, retypedTopLevelKeys: [], retypedTopLevelKeyCount: 0 };
+  }
+  const removedTopLevelKeys = Object.keys(before).filter((k) => !(k in after));
+  const retypedTopLevelKeys = Object.keys(before).filter((k) => k in after && kindOf(before[k]) !== kindOf(after[k]));
+  return {
+    removedTopLevelKeys,
+    removedTopLevelKeyCount: removedTopLevelKeys.length,
+    retypedTopLevelKeys,
+    retypedTopLevelKeyCount: retypedTopLevelKeys.length,
+  };
+}

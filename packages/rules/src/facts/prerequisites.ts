@@ -1,0 +1,91 @@
+import { parseInstant } from './time';
+import { kindOf } from './value-shape';
+import { FlagChange, FlagType } from '../model/flag-change';
+
+const KINDS_BY_TYPE: Record<FlagType, readonly string[]> = {
+  boolean: ['boolean'],
+  string: ['string'],
+  number: ['number'],
+  json: ['object', 'array'],
+};
+
+/** Measurements of the prerequisites against the current state of the flags they name. */
+export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<string, FlagChange>) {
+  const prerequisites = change.prerequisites ?? [];
+  const keys = prerequisites.map((p) => p.flagKey);
+  const others = keys.filter((k) => k !== change.flagKey);
+  const found = prerequisites.filter((p) => p.flagKey !== change.flagKey && states.has(p.flagKey));
+  const stateOf = (key: string) => states.get(key)!;
+  const expiry = change.temporary ? parseInstant(change.expiresAt) : null;
+  const coversServices = (state: FlagChange) =>
+    state.services.includes('*') ||
+    (!change.services.includes('*') && change.services.every((s) => state.services.includes(s)));
+  const prerequisiteTypeMismatches = found
+    .filter((p) => !KINDS_BY_TYPE[stateOf(p.flagKey).type].includes(kindOf(p.value)))
+    .map((p) => p.flagKey);
+  const temporaryPrerequisites = found.filter((p) => stateOf(p.flagKey).temporary === true).map((p) => p.flagKey);
+  const prerequisitesExpiringFirst =
+    expiry === null
+      ? []
+      : found
+          .filter((p) => {
+            const theirs = parseInstant(stateOf(p.flagKey).expiresAt);
+            return theirs !== null && theirs < expiry;
+          })
+          .map((p) => p.flagKey);
+  const prerequisitesMissingServices = found.filter((p) => !coversServices(stateOf(p.flagKey))).map((p) => p.flagKey);
+  const unsatisfiedPrerequisites = found
+    .filter((p) => !sameJson(stateOf(p.flagKey).value, p.value))
+    .map((p) => p.flagKey);
+  const missingPrerequisites = others.filter((k) => !states.has(k));
+  return {
+    prerequisiteCount: prerequisites.length,
+    prerequisiteKeys: keys,
+    selfPrerequisite: keys.includes(change.flagKey),
+    duplicatePrerequisiteCount: keys.length - new Set(keys).size,
+    missingPrerequisites,
+    missingPrerequisiteCount: missingPrerequisites.length,
+    prerequisiteTypeMismatches,
+    prerequisiteTypeMismatchCount: prerequisiteTypeMismatches.length,
+    temporaryPrerequisites,
+    temporaryPrerequisiteCount: temporaryPrerequisites.length,
+    prerequisitesExpiringFirst,
+    prerequisitesExpiringFirstCount: prerequisitesExpiringFirst.length,
+    prerequisitesMissingServices,
+    prerequisitesMissingServicesCount: prerequisitesMissingServices.length,
+    unsatisfiedPrerequisites,
+    unsatisfiedPrerequisiteCount: unsatisfiedPrerequisites.length,
+    maxPrerequisiteValueBytes: prerequisites.reduce(
+      (n, p) => Math.max(n, Buffer.byteLength(JSON.stringify(p.value))),
+      0,
+    ),
+    ...walkChains(change, states),
+  };
+}
+
+/** Follows prerequisite chains through the known states: the longest chain, and a cycle back to this flag. */
+function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>) {
+  let prerequisiteDepth = 0;
+  let prerequisiteCycle: string | null = null;
+  const visit = (keys: readonly string[], path: string[]): void => {
+    prerequisiteDepth = Math.max(prerequisiteDepth, path.length - 1);
+    for (const key of keys) {
+      if (key === change.flagKey) {
+        if (path.length > 1) prerequisiteCycle ??= [...path, key].join(' -> ');
+        continue;
+      }
+      if (path.includes(key)) continue;
+      const next = states.get(key)?.prerequisites?.map((p) => p.flagKey) ?? [];
+      visit(next, [...path, key]);
+    }
+  };
+  visit(
+    (change.prerequisites ?? []).map((p) => p.flagKey),
+    [change.flagKey],
+  );
+  return { prerequisiteDepth, prerequisiteCycle };
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,78 @@
+import { HistoryEntry, StagePolicy, WEEKDAYS } from '../context';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Epoch milliseconds of an ISO 8601 instant, or null when it is not one. */
+export function parseInstant(text: string | undefined): number | null {
+  if (text === undefined || !ISO_INSTANT.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Time facts are measured from the change's own `changedAt`, so every region reaches the same verdict
+ * whenever it validates; only the clock-sanity facts compare with the context's `now`.
+ */
+export function measureTime(changedAt: number | null, now: number, policy: StagePolicy, expiresAt: string | undefined) {
+  const at = changedAt ?? now;
+  const expiry = parseInstant(expiresAt);
+  const activeFreeze = policy.freezes.find((f) => {
+    const from = parseInstant(f.from);
+    const to = parseInstant(f.to);
+    return from !== null && to !== null && from <= at && at < to;
+  });
+  return {
+    changedAtValid: changedAt !== null,
+    changedAtAheadSeconds: changedAt === null ? null : Math.round((changedAt - now) / 1000),
+    changedAtAgeHours: changedAt === null ? null : round2((now - changedAt) / HOUR),
+    changeWindowsConfigured: policy.changeWindows.length > 0,
+    withinChangeWindow: withinWindows(policy, at),
+    activeFreeze: activeFreeze ? activeFreeze.reason : null,
+    hasExpiresAt: expiresAt !== undefined,
+    expiresInDays: expiry === null ? null : round2((expiry - at) / DAY),
+  };
+}
+
+function withinWindows(policy: StagePolicy, at: number): boolean {
+  const date = new Date(at);
+  const day = WEEKDAYS[date.getUTCDay()];
+  const minute = date.getUTCHours() * 60 + date.getUTCMinutes();
+  return policy.changeWindows.some(
+    (w) => w.days.includes(day) && toMinutes(w.start) <= minute && minute < toMinutes(w.end),
+  );
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** Rate facts over the flag's recent writes, counted back from this change. */
+export function measureHistory(history: readonly HistoryEntry[], changedAt: number | null, changedBy: string) {
+  const entries =
+    changedAt === null
+      ? []
+      : history
+          .map((h) => ({ ...h, at: parseInstant(h.changedAt) }))
+          .filter((h): h is HistoryEntry & { at: number } => h.at !== null && h.at <= changedAt);
+  const within = (span: number, kind?: string) =>
+    entries.filter((h) => changedAt! - h.at < span && (kind === undefined || h.kind === kind)).length;
+  const latest = entries.reduce<(HistoryEntry & { at: number }) | undefined>(
+    (a, h) => (!a || h.at > a.at ? h : a),
+    undefined,
+  );
+  return {
+    changesLastHour: within(HOUR),
+    changesLastDay: within(DAY),
+    rollbacksLastDay: within(DAY, 'rollback'),
+    restoresLastHour: within(HOUR, 'restore'),
+    changesByAuthorLastHour: entries.filter((h) => h.changedBy === changedBy && changedAt! - h.at < HOUR).length,
+    minutesSinceLastChange: latest ? round2((changedAt! - latest.at) / MINUTE) : null,
+    lastChangeKind: latest ? latest.kind : null,
+  };
+}

@@ -1,0 +1,66 @@
+/** The four value types a flag can carry; services declare which ones they accept. */
+export const FLAG_TYPES = ['boolean', 'string', 'number', 'json'] as const;
+export type FlagType = (typeof FLAG_TYPES)[number];
+
+/**
+ * Why a version was written: an operator's `change`, the stream validator's `restore` of the previous
+ * version after a rejected write, or the verifier's `rollback` to the last known good version. The stream
+ * validator uses it to recognise its own writes and not loop.
+ */
+export const CHANGE_KINDS = ['change', 'restore', 'rollback'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Gradual exposure: the value applies to `percentage` of units, bucketed by a stable attribute. */
+export interface Rollout {
+  readonly percentage: number;
+  /** Targeting attribute that buckets units; defaults to `userId`. */
+  readonly bucketBy?: string;
+}
+
+/** One targeting rule: the value applies only when the context attribute matches. */
+export interface TargetingRule {
+  readonly attribute: string;
+  readonly operator: string;
+  readonly values: ReadonlyArray<string | number>;
+}
+
+/** This flag is only on when `flagKey` currently serves `value`. */
+export interface Prerequisite {
+  readonly flagKey: string;
+  readonly value: JsonValue;
+}
+
+/**
+ * One version of a flag in one stage: the document written to the flag table and validated.
+ * `version` is the new version; it replaces `version - 1` (version 1 creates the flag).
+ */
+export interface FlagChange {
+  readonly flagKey: string;
+  readonly stage: string;
+  readonly type: FlagType;
+  readonly value: JsonValue;
+  /** Service ids from the catalogue, or `['*']` for every service. */
+  readonly services: readonly string[];
+  /** Regions the value applies in; absent means every region. */
+  readonly regions?: readonly string[];
+  readonly rollout?: Rollout;
+  readonly targeting?: readonly TargetingRule[];
+  /** The owning team. */
+  readonly owner: string;
+  readonly description: string;
+  readonly changedBy: string;
+  readonly reason: string;
+  readonly ticket?: string;
+  readonly temporary?: boolean;
+  /** ISO 8601 instant after which a temporary flag must be removed. */
+  readonly expiresAt?: string;
+  readonly prerequisites?: readonly Prerequisite[];
+  readonly tags?: readonly string[];
+  readonly version: number;
+  readonly kind: ChangeKind;
+  /** ISO 8601 instant of the write. */
+  readonly changedAt: string;
+}

@@ -1,0 +1,72 @@
+import {
+  all,
+  defineFamily,
+  exceeds,
+  fact,
+  isFalse,
+  isOperatorChange,
+  isProduction,
+  isTrue,
+  not,
+  targetsTier0,
+} from './define';
+
+export const lifecycleRules = defineFamily('lifecycle', [
+  {
+    id: 'FFC-TEMP-001',
+    description: 'A temporary flag has an expiry date.',
+    message: "temporary flag without expiresAt: set 'expiresAt' to when the flag will be removed",
+    path: 'expiresAt',
+    when: all(fact('temporary', 'equal', true), isFalse('hasExpiresAt')),
+  },
+  {
+    id: 'FFC-TEMP-002',
+    description: 'Only temporary flags expire.',
+    message: "expiresAt is set on a permanent flag: set 'temporary: true' or remove expiresAt",
+    path: 'temporary',
+    when: all(isTrue('hasExpiresAt'), not(fact('temporary', 'equal', true))),
+  },
+  {
+    id: 'FFC-TEMP-003',
+    description: 'expiresAt is a valid ISO 8601 instant.',
+    message: "expiresAt '{expiresAt}' is not an ISO 8601 instant such as 2025-03-31T00:00:00Z",
+    path: 'expiresAt',
+    when: all(isTrue('hasExpiresAt'), fact('expiresInDays', 'equal', null)),
+  },
+  {
+    id: 'FFC-TEMP-004',
+    description: 'expiresAt lies in the future.',
+    message: 'expiresAt {expiresAt} has passed: remove the flag or set a new expiry',
+    path: 'expiresAt',
+    when: fact('expiresInDays', 'lessThanInclusive', 0),
+  },
+  {
+    id: 'FFC-TEMP-005',
+    description: 'A temporary flag expires within 90 days: release flags are debt.',
+    message: 'expiresAt is {expiresInDays} days away: temporary flags live at most 90 days',
+    path: 'expiresAt',
+    when: exceeds('expiresInDays', 90),
+  },
+  {
+    id: 'FFC-TEMP-006',
+    severity: 'warning',
+    description: 'A production flag does not expire within a day of a change (it may vanish mid-rollout).',
+    message: 'the flag expires in {expiresInDays} days: extend expiresAt or finish the rollout first',
+    path: 'expiresAt',
+    when: all(isProduction, exceeds('expiresInDays', 0), fact('expiresInDays', 'lessThan', 1)),
+  },
+  {
+    id: 'FFC-TEMP-007',
+    description: 'An expired flag only gets a new expiry or goes back; its value does not change.',
+    message: 'the flag expired at {currentExpiresAt}: remove it, or extend expiresAt in a change of its own',
+    path: 'value',
+    when: all(isOperatorChange, isTrue('currentExpired'), isTrue('valueChanged')),
+  },
+  {
+    id: 'FFC-TEMP-008',
+    description: 'A temporary flag that reaches a tier-0 service expires within 30 days.',
+    message: 'the flag reaches tier-0 services and expires in {expiresInDays} days: tier-0 release flags live 30 days',
+    path: 'expiresAt',
+    when: all(targetsTier0, exceeds('expiresInDays', 30), fact('expiresInDays', 'lessThanInclusive', 90)),
+  },
+]);

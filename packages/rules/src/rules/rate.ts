@@ -1,0 +1,63 @@
+import { all, defineFamily, fact, isOperatorChange, isProduction } from './define';
+
+const atLeast = (name: Parameters<typeof fact>[0], n: number) => fact(name, 'greaterThanInclusive', n);
+
+export const rateRules = defineFamily('rate', [
+  {
+    id: 'FFC-RATE-001',
+    description: 'A production flag changes at most 10 times an hour.',
+    message:
+      'the flag changed {changesLastHour} times in the last hour: slow down, each change is verified in 12 regions',
+    path: 'flagKey',
+    when: all(isProduction, isOperatorChange, atLeast('changesLastHour', 10)),
+  },
+  {
+    id: 'FFC-RATE-002',
+    description: 'A production flag changes at most 30 times a day.',
+    message: 'the flag changed {changesLastDay} times today: plan the changes and batch them',
+    path: 'flagKey',
+    when: all(isProduction, isOperatorChange, atLeast('changesLastDay', 30)),
+  },
+  {
+    id: 'FFC-RATE-003',
+    description: 'A non-production flag changes at most 60 times an hour (scripts in a loop flood the fan-out).',
+    message: 'the flag changed {changesLastHour} times in the last hour: check for a script in a loop',
+    path: 'flagKey',
+    when: all(fact('production', 'equal', false), atLeast('changesLastHour', 60)),
+  },
+  {
+    id: 'FFC-RATE-004',
+    description: 'Production changes of one flag are at least 5 minutes apart, so verification completes.',
+    message: 'the last change was {minutesSinceLastChange} minutes ago: wait until it is verified (5 minutes)',
+    path: 'flagKey',
+    when: all(isProduction, isOperatorChange, fact('minutesSinceLastChange', 'lessThan', 5)),
+  },
+  {
+    id: 'FFC-RATE-005',
+    description: 'A production flag rolled back twice in 24 hours is flapping: fix the cause before changing it again.',
+    message: 'the flag was rolled back {rollbacksLastDay} times in 24 hours: find the cause before the next change',
+    path: 'flagKey',
+    when: all(isProduction, isOperatorChange, atLeast('rollbacksLastDay', 2)),
+  },
+  {
+    id: 'FFC-RATE-006',
+    description: 'At most 3 restores of one flag per hour: more means a writer and the validator are fighting.',
+    message: 'the flag was restored {restoresLastHour} times in an hour: stop the writer that bypasses validation',
+    path: 'flagKey',
+    when: all(fact('kind', 'equal', 'restore'), atLeast('restoresLastHour', 3)),
+  },
+  {
+    id: 'FFC-RATE-007',
+    description: 'A rollback never follows a rollback: a failing rollback raises an alarm instead.',
+    message: 'the previous write was already a rollback: page the owner instead of rolling back again',
+    path: 'kind',
+    when: all(fact('kind', 'equal', 'rollback'), fact('lastChangeKind', 'equal', 'rollback')),
+  },
+  {
+    id: 'FFC-RATE-008',
+    description: 'One person makes at most 5 production changes to a flag per hour.',
+    message: '{changedBy} changed this flag {changesByAuthorLastHour} times this hour: pair with a reviewer',
+    path: 'changedBy',
+    when: all(isProduction, isOperatorChange, atLeast('changesByAuthorLastHour', 5)),
+  },
+]);

@@ -1,0 +1,103 @@
+import { FlagChange } from '../../src';
+import { DAY, iso, prerequisiteFlag, RuleCases, Scenario } from '../support/scenario';
+
+const requires =
+  (...flags: FlagChange[]) =>
+  (s: Scenario) => {
+    s.change.prerequisites = flags.map((f) => ({ flagKey: f.flagKey, value: f.value }));
+    s.context.prerequisites = flags;
+  };
+const base = prerequisiteFlag('checkout-base');
+
+export const prerequisiteCases: RuleCases = {
+  'FFC-PREREQ-001': {
+    fail: requires(...['a', 'b', 'c', 'd', 'e', 'f'].map((k) => prerequisiteFlag(`checkout-${k}${k}`))),
+    pass: requires(...['a', 'b', 'c', 'd', 'e'].map((k) => prerequisiteFlag(`checkout-${k}${k}`))),
+  },
+  'FFC-PREREQ-002': {
+    fail: (s) => {
+      s.change.prerequisites = [{ flagKey: 'checkout-missing', value: true }];
+    },
+    pass: requires(base),
+  },
+  'FFC-PREREQ-003': {
+    fail: (s) => {
+      s.change.prerequisites = [{ flagKey: s.change.flagKey, value: true }];
+    },
+  },
+  'FFC-PREREQ-004': {
+    fail: (s) => {
+      requires(base)(s);
+      s.change.prerequisites = [...s.change.prerequisites!, { flagKey: 'checkout-base', value: true }];
+    },
+  },
+  'FFC-PREREQ-005': {
+    fail: (s) => {
+      requires(base)(s);
+      s.change.prerequisites = [{ flagKey: 'checkout-base', value: 'on' }];
+    },
+    pass: requires(base),
+  },
+  'FFC-PREREQ-006': {
+    fail: (s) => {
+      const a = prerequisiteFlag('checkout-aa', { prerequisites: [{ flagKey: 'checkout-bb', value: true }] });
+      const b = prerequisiteFlag('checkout-bb', { prerequisites: [{ flagKey: 'checkout-one-click', value: true }] });
+      requires(a)(s);
+      s.context.prerequisites = [a, b];
+    },
+  },
+  'FFC-PREREQ-007': {
+    fail: (s) => {
+      const chain = ['aa', 'bb', 'cc', 'dd'].map((k, i, all) =>
+        prerequisiteFlag(
+          `checkout-${k}`,
+          i + 1 < all.length ? { prerequisites: [{ flagKey: `checkout-${all[i + 1]}`, value: true }] } : {},
+        ),
+      );
+      requires(chain[0])(s);
+      s.context.prerequisites = chain;
+    },
+    pass: (s) => {
+      const chain = ['aa', 'bb', 'cc'].map((k, i, all) =>
+        prerequisiteFlag(
+          `checkout-${k}`,
+          i + 1 < all.length ? { prerequisites: [{ flagKey: `checkout-${all[i + 1]}`, value: true }] } : {},
+        ),
+      );
+      requires(chain[0])(s);
+      s.context.prerequisites = chain;
+    },
+  },
+  'FFC-PREREQ-008': {
+    fail: requires(prerequisiteFlag('checkout-trial', { temporary: true, expiresAt: iso(10 * DAY) })),
+    pass: requires(base),
+  },
+  'FFC-PREREQ-009': {
+    fail: (s) => {
+      requires(prerequisiteFlag('checkout-trial', { temporary: true, expiresAt: iso(10 * DAY) }))(s);
+      s.change.temporary = true;
+      s.change.expiresAt = iso(20 * DAY);
+    },
+    pass: (s) => {
+      requires(prerequisiteFlag('checkout-trial', { temporary: true, expiresAt: iso(30 * DAY) }))(s);
+      s.change.temporary = true;
+      s.change.expiresAt = iso(20 * DAY);
+    },
+  },
+  'FFC-PREREQ-010': {
+    fail: (s) => {
+      s.change.prerequisites = [{ flagKey: 'Checkout Base', value: true }];
+    },
+  },
+  'FFC-PREREQ-011': {
+    fail: requires(prerequisiteFlag('checkout-base', { services: ['checkout-tax'] })),
+    pass: requires(prerequisiteFlag('checkout-base', { services: ['checkout-tax', 'checkout-receipt'] })),
+  },
+  'FFC-PREREQ-012': {
+    fail: (s) => {
+      requires(base)(s);
+      s.context.prerequisites = [prerequisiteFlag('checkout-base', { value: false })];
+    },
+    pass: requires(base),
+  },
+};

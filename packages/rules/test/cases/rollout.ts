@@ -1,0 +1,62 @@
+import { asNewFlag, inQa, iso, MINUTE, RuleCases, Scenario } from '../support/scenario';
+
+const percent = (percentage: number, bucketBy?: string) => (s: Scenario) => {
+  s.change.rollout = bucketBy ? { percentage, bucketBy } : { percentage };
+};
+const lastChangeMinutesAgo = (minutes: number) => (s: Scenario) => {
+  s.context.history = [{ version: 1, kind: 'change', changedAt: iso(-minutes * MINUTE), changedBy: 'jdoe' }];
+};
+
+export const rolloutCases: RuleCases = {
+  'FFC-ROLLOUT-001': { fail: percent(-1), pass: percent(0) },
+  'FFC-ROLLOUT-002': { fail: percent(101), pass: percent(30) },
+  'FFC-ROLLOUT-003': { fail: percent(10.125), pass: percent(10.25) },
+  'FFC-ROLLOUT-004': { fail: percent(31), pass: percent(30) },
+  'FFC-ROLLOUT-005': {
+    fail: (s) => {
+      asNewFlag(s);
+      percent(20)(s);
+    },
+    pass: (s) => {
+      asNewFlag(s);
+      percent(10)(s);
+    },
+  },
+  'FFC-ROLLOUT-006': { fail: percent(0), pass: percent(1) },
+  'FFC-ROLLOUT-007': {
+    fail: (s) => {
+      inQa(s);
+      percent(100)(s);
+    },
+    pass: (s) => {
+      s.change.rollout = undefined;
+      inQa(s);
+    },
+  },
+  'FFC-ROLLOUT-008': { fail: percent(10, 'email'), pass: percent(10, 'accountId') },
+  'FFC-ROLLOUT-009': {
+    fail: (s) => {
+      percent(10, 'sessionId')(s);
+      s.context.current = { ...s.context.current!, rollout: { percentage: 5, bucketBy: 'sessionId' } };
+    },
+    pass: (s) => {
+      percent(10, 'sessionId')(s);
+      s.context.current = { ...s.context.current!, rollout: { percentage: 5, bucketBy: 'sessionId' } };
+      inQa(s);
+    },
+  },
+  'FFC-ROLLOUT-010': {
+    fail: percent(10, 'accountId'),
+    pass: (s) => {
+      percent(10, 'accountId')(s);
+      s.context.current = { ...s.context.current!, rollout: { percentage: 5, bucketBy: 'accountId' } };
+    },
+  },
+  'FFC-ROLLOUT-011': { fail: lastChangeMinutesAgo(10), pass: lastChangeMinutesAgo(16) },
+  'FFC-ROLLOUT-012': {
+    fail: (s) => {
+      s.change.value = false;
+      s.context.current = { ...s.context.current!, value: false };
+    },
+  },
+};

@@ -1,0 +1,74 @@
+import { asNewFlag, iso, MINUTE, RuleCases, Scenario } from '../support/scenario';
+
+/** Target a tier-0 service of the owning team (checkout-api) or a tier-1 one (checkout-session). */
+const tier = (n: 0 | 1) => (s: Scenario) => {
+  const services = [n === 0 ? 'checkout-api' : 'checkout-session'];
+  s.change.services = services;
+  if (s.context.current) s.context.current = { ...s.context.current, services };
+};
+const lastChangeMinutesAgo = (minutes: number) => (s: Scenario) => {
+  s.context.history = [{ version: 1, kind: 'change', changedAt: iso(-minutes * MINUTE), changedBy: 'jdoe' }];
+};
+const both =
+  (...edits: ((s: Scenario) => void)[]) =>
+  (s: Scenario) =>
+    edits.forEach((edit) => edit(s));
+const percent = (percentage: number) => (s: Scenario) => {
+  s.change.rollout = { percentage };
+};
+const numberValue = (value: number) => (s: Scenario) => {
+  s.change.type = 'number';
+  s.change.value = value;
+  s.change.rollout = undefined;
+  s.context.current = { ...s.context.current!, type: 'number', value: s.change.value, rollout: undefined };
+};
+
+export const serviceTierCases: RuleCases = {
+  'FFC-TIER-001': { fail: both(tier(0), lastChangeMinutesAgo(20)), pass: both(tier(0), lastChangeMinutesAgo(31)) },
+  'FFC-TIER-002': { fail: both(tier(1), lastChangeMinutesAgo(10)), pass: both(tier(1), lastChangeMinutesAgo(16)) },
+  'FFC-TIER-003': { fail: both(tier(0), percent(16)), pass: both(tier(0), percent(15)) },
+  'FFC-TIER-004': { fail: both(tier(1), percent(26)), pass: both(tier(1), percent(25)) },
+  'FFC-TIER-005': {
+    fail: (s) => {
+      tier(0)(s);
+      s.context.history = [40, 80, 120].map((m, i) => ({
+        version: 1 - i,
+        kind: 'change',
+        changedAt: iso(-m * MINUTE),
+        changedBy: 'jdoe',
+      }));
+    },
+    pass: both(tier(0), lastChangeMinutesAgo(40)),
+  },
+  'FFC-TIER-006': {
+    fail: both(
+      tier(0),
+      (s) => (s.change.targeting = [{ attribute: 'segment', operator: 'matches', values: ['^beta'] }]),
+    ),
+    pass: both(
+      tier(0),
+      (s) => (s.change.targeting = [{ attribute: 'segment', operator: 'startsWith', values: ['beta'] }]),
+    ),
+  },
+  'FFC-TIER-007': {
+    fail: both(tier(0), (s) => {
+      s.change.type = 'json';
+      s.change.value = { text: 'x'.repeat(5000) };
+      s.change.rollout = undefined;
+    }),
+    pass: both(tier(0), numberValue(4096)),
+  },
+  'FFC-TIER-008': {
+    fail: both(tier(0), (s) => (s.change.prerequisites = [{ flagKey: 'checkout-base', value: true }])),
+    pass: tier(0),
+  },
+  'FFC-TIER-009': {
+    fail: both(asNewFlag, tier(0), percent(5)),
+    pass: both(
+      asNewFlag,
+      tier(0),
+      (s) => (s.change.value = false),
+      (s) => (s.change.rollout = undefined),
+    ),
+  },
+};
