@@ -16,7 +16,7 @@ const cache = cacheProject(root, { tools });
 const audit = auditProject(root, { tools });
 const store = storeProject(root, { tools });
 const functions = functionsProject(root, { tools, rules, cache, audit, store });
-const constructs = constructsProject(root, { functions });
+const constructs = constructsProject(root, { functions, store, cache, tools });
 infraProject(root, { constructs, rules, tools });
 cliProject(root, { tools, rules, cache, audit, store });
 

@@ -7,7 +7,10 @@ import { addInternalDependency, finishSubproject, forbidEnvironmentLiterals, sub
  * `packages/constructs`: the publishable CDK construct library. `aws-cdk-lib` and `constructs` are peers
  * (one exact dev version, no pinned duplicate); it may depend on no private workspace package.
  */
-export function constructsProject(root: NodeProject, deps: { functions: TypeScriptProject }): TypeScriptProject {
+export function constructsProject(
+  root: NodeProject,
+  deps: { functions: TypeScriptProject; store: TypeScriptProject; cache: TypeScriptProject; tools: TypeScriptProject },
+): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/constructs', 'packages/constructs'),
     description: 'CDK constructs for the Feature Flag Connector regional path',
@@ -18,6 +21,9 @@ export function constructsProject(root: NodeProject, deps: { functions: TypeScri
   });
   // The handlers ship inside the package (assets/handlers), bundled by @ffc/functions: a build-time dependency only.
   addInternalDependency(project, deps.functions, 'dev');
+  // The verification workflow test runs the synthesised definition with the real handlers on DynamoDB Local.
+  for (const dependency of [deps.store, deps.cache, deps.tools]) addInternalDependency(project, dependency, 'dev');
+  project.addDevDeps('@aws-sdk/client-dynamodb@^3.1164.0', '@aws-sdk/lib-dynamodb@^3.1162.0');
   const copyHandlers = project.addTask('copy-handlers', {
     description: 'Copy the bundled Lambda handlers of @ffc/functions into assets/handlers',
     exec: 'rm -rf assets/handlers && mkdir -p assets && cp -r ../functions/dist/handlers assets/handlers',

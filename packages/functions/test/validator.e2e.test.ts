@@ -94,13 +94,31 @@ describe('validator against DynamoDB Local and its real stream', () => {
     const { store, writeCurrentRaw } = table();
     // Writers that bypass the store: a "rollback" by someone else, and one by the connector's name with a new value.
     const current = (await store.get('checkout-one-click'))!;
-    await writeCurrentRaw({ ...current, version: current.version + 1, kind: 'rollback', value: true, changedBy: 'mallory', rollbackOf: current.version, sourceVersion: 1 });
+    await writeCurrentRaw({
+      ...current,
+      version: current.version + 1,
+      kind: 'rollback',
+      value: true,
+      changedBy: 'mallory',
+      rollbackOf: current.version,
+      sourceVersion: 1,
+    });
     await handler({ Records: await currentRecords() } as DynamoDBStreamEvent);
     const restored = (await store.get('checkout-one-click'))!;
-    await writeCurrentRaw({ ...restored, version: restored.version + 1, kind: 'rollback', value: false, changedBy: ACTORS.rollback, rollbackOf: restored.version, sourceVersion: 1 });
+    await writeCurrentRaw({
+      ...restored,
+      version: restored.version + 1,
+      kind: 'rollback',
+      value: false,
+      changedBy: ACTORS.rollback,
+      rollbackOf: restored.version,
+      sourceVersion: 1,
+    });
     await handler({ Records: await currentRecords() } as DynamoDBStreamEvent);
     // Both were rejected and undone; neither forged value was published.
-    expect(audit.events.filter((e) => e.type === 'change.rejected').map((e) => (e.details as { ruleIds: string[] }).ruleIds)).toEqual([['FFC-VER-007'], ['FFC-VER-007']]);
+    expect(
+      audit.events.filter((e) => e.type === 'change.rejected').map((e) => (e.details as { ruleIds: string[] }).ruleIds),
+    ).toEqual([['FFC-VER-007'], ['FFC-VER-007']]);
     expect(publisher.published.filter((p) => p.change.kind === 'rollback')).toEqual([]);
     expect(await store.get('checkout-one-click')).toMatchObject({ kind: 'restore', changedBy: ACTORS.validator });
   });
@@ -109,7 +127,10 @@ describe('validator against DynamoDB Local and its real stream', () => {
     const failing = regionalValidator();
     await currentRecords(); // earlier tests' restores
     await table().store.put({ ...validChange({ flagKey: 'checkout-ordering', version: 1 }) }, { expectedVersion: 0 });
-    await table().store.put({ ...validChange({ flagKey: 'checkout-ordering', version: 2, value: false }) }, { expectedVersion: 1 });
+    await table().store.put(
+      { ...validChange({ flagKey: 'checkout-ordering', version: 2, value: false }) },
+      { expectedVersion: 1 },
+    );
     const records = await currentRecords();
     let calls = 0;
     const handler = createValidatorHandler(() => ({

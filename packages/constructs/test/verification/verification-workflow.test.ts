@@ -1,18 +1,9 @@
 import aslValidator = require('asl-validator');
 import { StateMachine } from 'aws-local-stepfunctions';
+import { polyfillPromiseWithResolvers } from './promise-with-resolvers';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
 
-// aws-local-stepfunctions uses Promise.withResolvers (Node 22); this project runs on Node 20.
-const promiseWithResolvers = Promise as unknown as { withResolvers?: () => unknown };
-promiseWithResolvers.withResolvers ??= () => {
-  let resolve!: (value: unknown) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
+polyfillPromiseWithResolvers();
 
 const definition = synthesisedVerificationDefinition();
 const NO_WAIT = { SettleBeforeQuery: 0, WaitForResults: 0 };

@@ -106,11 +106,24 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
    */
   async function forgedSystemWrite(document: FlagDocument): Promise<{ ruleId: string; message: string } | undefined> {
     if (!String(document.changedBy ?? '').startsWith(CONNECTOR_IDENTITY_PREFIX)) {
-      return { ruleId: 'FFC-VER-007', message: `a ${document.kind} by '${document.changedBy}': only the connector (${CONNECTOR_IDENTITY_PREFIX}*) restores and rolls back` };
+      return {
+        ruleId: 'FFC-VER-007',
+        message: `a ${document.kind} by '${document.changedBy}': only the connector (${CONNECTOR_IDENTITY_PREFIX}*) restores and rolls back`,
+      };
     }
-    const source = document.sourceVersion === undefined ? null : await deps.store.getVersion(document.flagKey, document.sourceVersion);
-    const reproduces = source !== null && CONTENT_FIELDS.every((field) => canonicalJson(source[field]) === canonicalJson(document[field]));
-    return reproduces ? undefined : { ruleId: 'FFC-VER-007', message: `a ${document.kind} must reproduce the accepted version it names (sourceVersion ${document.sourceVersion})` };
+    const source =
+      document.sourceVersion === undefined
+        ? null
+        : await deps.store.getVersion(document.flagKey, document.sourceVersion);
+    const reproduces =
+      source !== null &&
+      CONTENT_FIELDS.every((field) => canonicalJson(source[field]) === canonicalJson(document[field]));
+    return reproduces
+      ? undefined
+      : {
+          ruleId: 'FFC-VER-007',
+          message: `a ${document.kind} must reproduce the accepted version it names (sourceVersion ${document.sourceVersion})`,
+        };
   }
 
   return {
@@ -128,7 +141,9 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
       const { change } = parsed;
       if (change.kind !== 'change') {
         const forged = await forgedSystemWrite(document);
-        return forged ? reject(stream, document, parsed.correlationId, [forged.ruleId], [forged.message]) : publish(change, parsed.correlationId);
+        return forged
+          ? reject(stream, document, parsed.correlationId, [forged.ruleId], [forged.message])
+          : publish(change, parsed.correlationId);
       }
 
       const previous = stream.oldDocument ? changeOf(stream.oldDocument).change : undefined;

@@ -102,9 +102,19 @@ export function useLocalFlagTable(): () => LocalFlagTable {
     };
     const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const writeCurrentRaw = async (document: Record<string, unknown> & { flagKey: string; version: number }) => {
-      await documentClient.send(new PutCommand({ TableName: tableName, Item: { pk: `FLAG#${document.flagKey}`, sk: 'CURRENT', version: document.version, document } }));
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `FLAG#${document.flagKey}`, sk: 'CURRENT', version: document.version, document },
+        }),
+      );
     };
-    table = { store: createFlagStore({ client: documentClient, tableName }), tableName, newStreamRecords, writeCurrentRaw };
+    table = {
+      store: createFlagStore({ client: documentClient, tableName }),
+      tableName,
+      newStreamRecords,
+      writeCurrentRaw,
+    };
   }, 120_000);
   afterAll(async () => {
     if (table) await deleteFlagTable(client, table.tableName);
