@@ -1,4 +1,4 @@
-import { Tags } from 'aws-cdk-lib';
+import { Aspects, CfnResource, IAspect, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** Stage names appear in every resource name: short, lowercase, DNS-safe. */
@@ -30,12 +30,31 @@ export interface StandardTags {
 }
 
 export function applyStandardTags(scope: IConstruct, tags: StandardTags): void {
-  for (const [key, value] of Object.entries({
+  const entries = Object.entries({
     'ffc:cost-centre': tags.costCentre,
     'ffc:owner': tags.owner,
     'ffc:environment': tags.environment,
-  })) {
+  });
+  for (const [key, value] of entries) {
     if (!value) throw new Error(`tag ${key} needs a value`);
     Tags.of(scope).add(key, value);
+  }
+  Aspects.of(scope).add(new TagRawResources(entries.map(([Key, Value]) => ({ Key, Value }))));
+}
+
+/** Types whose raw CfnResource form (CDK's own custom-resource providers) Tags.of does not reach. */
+const RAW_TAGGABLE_TYPES = new Set(['AWS::Lambda::Function', 'AWS::IAM::Role']);
+
+/**
+ * Tags.of only tags L1 resources with a tag manager; CDK's custom-resource providers (for example the one
+ * that restricts a VPC's default security group) are plain CfnResources and would stay untagged.
+ */
+class TagRawResources implements IAspect {
+  constructor(private readonly tags: ReadonlyArray<{ Key: string; Value: string }>) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof CfnResource && !TagManager.isTaggable(node) && RAW_TAGGABLE_TYPES.has(node.cfnResourceType)) {
+      node.addPropertyOverride('Tags', this.tags);
+    }
   }
 }

@@ -4,6 +4,6 @@ export * from './flag-reader';
 export * from './flag-store';
 export * from './flag-table';
 export { dynamoDbSize } from './item-size';
-export { assertFlagKey, assertRegion, FLAG_KEY_PATTERN, MAX_VERSION, REGION_PATTERN } from './keys';
+export { assertFlagKey, assertRegion, CURRENT_SK, FLAG_KEY_PATTERN, MAX_VERSION, REGION_PATTERN } from './keys';
 export * from './stream-record';
 export * from './table-names';

@@ -1,1 +1,2 @@
 export * from './flag-table';
+export * from './flag-table-replica';

@@ -7,51 +7,76 @@ export type Predicate = (facts: Facts) => boolean;
 /** json-rules-engine's guard for numeric operators: anything parseFloat cannot read never compares. */
 const isNumeric = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN';
 
-/** The built-in operators, with json-rules-engine's exact semantics (the differential test holds us to it). */
-const builtIns: Record<string, (fact: any, value: any) => boolean> = {
-  equal: (a, b) => a === b,
-  notEqual: (a, b) => a !== b,
-  in: (a, b) => b.indexOf(a) > -1,
-  notIn: (a, b) => b.indexOf(a) === -1,
-  contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
-  doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
-  lessThan: (a, b) => isNumeric(a) && a < b,
-  lessThanInclusive: (a, b) => isNumeric(a) && a <= b,
-  greaterThan: (a, b) => isNumeric(a) && a > b,
-  greaterThanInclusive: (a, b) => isNumeric(a) && a >= b,
+/**
+ * The built-in operators that are not plain comparisons, with json-rules-engine's exact semantics (the
+ * differential test holds us to it). For a number the numeric guard is `a === a`, which the comparison
+ * itself already implies, so numbers skip the parseFloat round trip.
+ */
+const helpers = {
+  in: (a: unknown, b: readonly unknown[]) => b.indexOf(a) > -1,
+  notIn: (a: unknown, b: readonly unknown[]) => b.indexOf(a) === -1,
+  contains: (a: unknown, b: unknown) => Array.isArray(a) && a.indexOf(b) > -1,
+  doesNotContain: (a: unknown, b: unknown) => Array.isArray(a) && a.indexOf(b) === -1,
+  lessThan: (a: any, b: any) => (typeof a === 'number' ? a < b : isNumeric(a) && a < b),
+  lessThanInclusive: (a: any, b: any) => (typeof a === 'number' ? a <= b : isNumeric(a) && a <= b),
+  greaterThan: (a: any, b: any) => (typeof a === 'number' ? a > b : isNumeric(a) && a > b),
+  greaterThanInclusive: (a: any, b: any) => (typeof a === 'number' ? a >= b : isNumeric(a) && a >= b),
 };
+const STRICT_OPERATORS: Record<string, string> = { equal: '===', notEqual: '!==' };
 
-/** Turns a rule's JSON conditions into a plain synchronous predicate, once, at load time. */
-export function compileConditions(condition: Condition): Predicate {
-  // Plain loops: a closure per evaluation would put hundreds of allocations on every change.
-  if ('all' in condition) {
-    const parts = condition.all.map(compileConditions);
-    return (facts) => {
-      for (const part of parts) if (!part(facts)) return false;
-      return true;
-    };
+/**
+ * Generates the JavaScript of a set of conditions. Facts are read as `f.name`, so each read site sees
+ * one object shape and V8 compiles it to a single load; condition values that are not plain literals
+ * (lists, prepared regexes and sets) are passed in through the constants array `k`.
+ */
+class ConditionWriter {
+  readonly constants: unknown[] = [];
+
+  write(condition: Condition): string {
+    if ('all' in condition) return condition.all.length ? `(${condition.all.map((c) => this.write(c)).join(' && ')})` : 'true';
+    if ('any' in condition) return condition.any.length ? `(${condition.any.map((c) => this.write(c)).join(' || ')})` : 'false';
+    if ('not' in condition) return `!${this.write(condition.not)}`;
+    return this.writeFact(condition);
   }
-  if ('any' in condition) {
-    const parts = condition.any.map(compileConditions);
-    return (facts) => {
-      for (const part of parts) if (part(facts)) return true;
-      return false;
-    };
+
+  private writeFact({ fact, operator, value }: FactCondition): string {
+    const read = /^[A-Za-z_$][\w$]*$/.test(fact) ? `f.${fact}` : `f[${JSON.stringify(fact)}]`;
+    const strict = STRICT_OPERATORS[operator];
+    if (strict) return `(${read} ${strict} ${this.literal(value)})`;
+    if (operator in helpers) return `h.${operator}(${read}, ${this.literal(value)})`;
+    const custom = (customOperators as Record<string, CustomOperator | undefined>)[operator];
+    if (!custom) throw new Error(`unknown operator '${operator}' on fact '${fact}'`);
+    return `o.${operator}.evaluate(${read}, ${this.constant(custom.prepare(value))})`;
   }
-  if ('not' in condition) {
-    const inner = compileConditions(condition.not);
-    return (facts) => !inner(facts);
+
+  /** Strings, booleans, null and finite numbers go into the source; anything else is a constant. */
+  private literal(value: ConditionValue): string {
+    if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+    if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
+    return this.constant(value);
   }
-  return compileFactCondition(condition);
+
+  private constant(value: unknown): string {
+    this.constants.push(value);
+    return `k[${this.constants.length - 1}]`;
+  }
 }
 
-function compileFactCondition({ fact, operator, value }: FactCondition): Predicate {
-  const builtIn = builtIns[operator];
-  if (builtIn) return (facts) => builtIn(facts[fact], value);
-  const custom = (customOperators as Record<string, CustomOperator | undefined>)[operator];
-  if (!custom) throw new Error(`unknown operator '${operator}' on fact '${fact}'`);
-  const prepared = custom.prepare(value as ConditionValue);
-  return (facts) => custom.evaluate(facts[fact], prepared);
+/**
+ * Turns the conditions of many rules into plain synchronous predicates with one `new Function`: one
+ * parse at load time, then straight-line code per rule with no interpretation left.
+ */
+export function compileConditionSet(conditions: readonly Condition[]): Predicate[] {
+  const writer = new ConditionWriter();
+  const bodies = conditions.map((c) => `(f) => ${writer.write(c)}`);
+  // Source generated from the rules' JSON at load time, never from a change: no input reaches the code.
+  const build = new Function('h', 'o', 'k', `return [\n${bodies.join(',\n')}\n];`);
+  return build(helpers, customOperators, writer.constants) as Predicate[];
+}
+
+/** Turns one rule's JSON conditions into a plain synchronous predicate. */
+export function compileConditions(condition: Condition): Predicate {
+  return compileConditionSet([condition])[0];
 }
 
 /** Fills `{factName}` placeholders of a message from the facts of the change that broke the rule. */
@@ -71,6 +96,12 @@ export interface CompiledRule {
   readonly message: (facts: Facts) => string;
 }
 
+/** Compiles rules together (one generated function source for the whole set), once, at load time. */
+export function compileRules(ruleSet: readonly RuleDefinition[]): CompiledRule[] {
+  const predicates = compileConditionSet(ruleSet.map((rule) => rule.properties.conditions));
+  return ruleSet.map((rule, i) => ({ rule, violated: predicates[i], message: compileMessage(rule.message) }));
+}
+
 export function compileRule(rule: RuleDefinition): CompiledRule {
-  return { rule, violated: compileConditions(rule.properties.conditions), message: compileMessage(rule.message) };
+  return compileRules([rule])[0];
 }

@@ -2,7 +2,7 @@ import { ValidationContext } from '../context';
 import { deriveFacts } from '../facts/facts';
 import { FlagChange } from '../model/flag-change';
 import { rules } from '../rules';
-import { compileRule } from './compile';
+import { compileRules } from './compile';
 import { RuleCategory, Severity } from './rule-types';
 
 export interface Violation {
@@ -21,7 +21,7 @@ export interface ValidationResult {
 }
 
 // Compiled once at load: json-rules-engine stays the authoring format, plain predicates do the work.
-const compiledRules = rules.map(compileRule);
+const compiledRules = compileRules(rules);
 
 /** Evaluates every rule against one change and returns every violation, in registry order. */
 export function validateChange(change: FlagChange, context: ValidationContext): ValidationResult {

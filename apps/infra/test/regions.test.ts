@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { serviceCatalogue } from '@ffc/rules';
+import { buildApp } from '../src/app';
+import { servicesIn } from '../src/regional-stack';
+
+const REGIONS = serviceCatalogue.regions;
+type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
+
+describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
+  let templates: Map<string, Template>;
+
+  beforeAll(() => {
+    const app = buildApp(new App({ context: { stage: 'pr-7', costCentre: 'cc-1234', owner: 'platform', regions: [...REGIONS] } }));
+    // Synthesis runs the AwsSolutions checks and throws on any unacknowledged finding.
+    const assembly = app.synth();
+    templates = new Map(
+      fs
+        .readdirSync(assembly.directory)
+        .filter((file) => file.endsWith('.template.json'))
+        .map((file) => [file, JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8')) as Template]),
+    );
+  }, 180_000);
+
+  const resourcesOfType = (type: string, filter: (file: string) => boolean = () => true) =>
+    [...templates].filter(([file]) => filter(file)).flatMap(([, t]) => Object.values(t.Resources).filter((r) => r.Type === type));
+
+  test('one stack per region plus the flag store, none above 450 resources (CloudFormation allows 500)', () => {
+    for (const region of REGIONS) expect(templates.has(`pr-7-region-${region}.template.json`)).toBe(true);
+    expect(templates.has('pr-7-flag-store.template.json')).toBe(true);
+    const largest = Math.max(...[...templates.values()].map((t) => Object.keys(t.Resources).length));
+    expect(largest).toBeLessThanOrEqual(450);
+  });
+
+  test("each region's fan-out has one filtered subscription per catalogue service running there", () => {
+    for (const region of REGIONS) {
+      const id = `pr7region${region.replace(/-/g, '')}`;
+      const subscriptions = resourcesOfType('AWS::SNS::Subscription', (file) => file.startsWith(id));
+      expect(subscriptions).toHaveLength(servicesIn(region).length);
+    }
+    expect(servicesIn('eu-west-1').length).toBeGreaterThan(100);
+  });
+
+  test("each regional stack reads its own replica's stream at deploy time (no cross-region reference)", () => {
+    for (const region of REGIONS) {
+      const [lookup] = Object.values(templates.get(`pr-7-region-${region}.template.json`)!.Resources).filter((r) => r.Type === 'Custom::AWS');
+      expect(JSON.stringify(lookup.Properties!.Create)).toContain('describeTable');
+      expect(JSON.stringify(lookup.Properties!.Create)).toContain('pr-7-flags');
+    }
+  });
+
+  test('every queue, function and table is tagged with cost centre, owner and environment', () => {
+    const tagged = [...resourcesOfType('AWS::SQS::Queue'), ...resourcesOfType('AWS::Lambda::Function')];
+    expect(tagged.length).toBeGreaterThan(12 * 150);
+    for (const resource of tagged) {
+      const keys = (resource.Properties!.Tags as Array<{ Key: string }>).map((t) => t.Key);
+      expect(keys).toEqual(expect.arrayContaining(['ffc:cost-centre', 'ffc:owner', 'ffc:environment']));
+    }
+  });
+
+  test('every named resource carries the stage name', () => {
+    const named = [
+      ...resourcesOfType('AWS::SQS::Queue').map((r) => r.Properties!.QueueName),
+      ...resourcesOfType('AWS::Lambda::Function').map((r) => r.Properties!.FunctionName).filter(Boolean),
+      ...resourcesOfType('AWS::SNS::Topic').map((r) => r.Properties!.TopicName),
+    ];
+    for (const name of named) expect(name).toMatch(/^pr-7-/);
+  });
+});
