@@ -29,6 +29,8 @@ export function constructsProject(
     exec: 'rm -rf assets/handlers && mkdir -p assets && cp -r ../functions/dist/handlers assets/handlers',
   });
   project.preCompileTask.spawn(copyHandlers);
+  // The packaging test packs lib/ and assets/: both must exist before the tests run.
+  project.testTask.prependSpawn(project.compileTask);
   project.testTask.prependSpawn(copyHandlers);
   project.gitignore.exclude('assets/handlers');
   finishSubproject(project, ['build', 'compile', 'test', 'package']);

@@ -1,32 +1,56 @@
 import { CatalogueIndex, CatalogueService } from '../catalogue/catalogue';
-import { FlagChange } from '../model/flag-change';
+import { FlagChange, FlagType } from '../model/flag-change';
+
+/** What a change to every service (`["*"]`) targets: the same for every change, so measured once per catalogue. */
+interface WholeCatalogue {
+  readonly rejectingType: ReadonlyMap<FlagType, readonly string[]>;
+  readonly tiers: readonly number[];
+  readonly teamCount: number;
+  readonly servedRegions: ReadonlySet<string>;
+}
+
+const wholeCatalogues = new WeakMap<CatalogueIndex, WholeCatalogue>();
+
+function wholeCatalogue(catalogue: CatalogueIndex): WholeCatalogue {
+  let whole = wholeCatalogues.get(catalogue);
+  if (!whole) {
+    const { services } = catalogue.catalogue;
+    const types: FlagType[] = ['boolean', 'string', 'number', 'json'];
+    whole = {
+      rejectingType: new Map(types.map((type) => [type, Object.freeze(rejectingType(services, type))])),
+      tiers: Object.freeze(tiersOf(services)),
+      teamCount: new Set(services.map((s) => s.team)).size,
+      servedRegions: new Set(services.flatMap((s) => s.regions)),
+    };
+    wholeCatalogues.set(catalogue, whole);
+  }
+  return whole;
+}
 
 /** Measurements of services, regions and ownership against the catalogue. */
 export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
-  const { services, owner } = change;
+  const { services, owner, regions, type } = change;
   const wildcard = services.length === 1 && services[0] === '*';
-  const listed = services.filter((s) => s !== '*');
   const known: CatalogueService[] = [];
   const unknownServices: string[] = [];
-  for (const id of listed) {
+  for (const id of services) {
+    if (id === '*') continue;
     const service = catalogue.byId.get(id);
     if (service) known.push(service);
     else unknownServices.push(id);
   }
-  const targeted = wildcard ? catalogue.catalogue.services : known;
-  const regions = change.regions;
-  const listedRegions = regions ?? catalogue.catalogue.regions;
-  const runsInListedRegions = (s: CatalogueService) => s.regions.some((r) => listedRegions.includes(r));
-  const servicesRejectingType = targeted.filter((s) => !s.allowedFlagTypes.includes(change.type)).map((s) => s.id);
+  const whole = wildcard ? wholeCatalogue(catalogue) : undefined;
+  const servedByTargets = (r: string) => (whole ? whole.servedRegions.has(r) : known.some((s) => s.regions.includes(r)));
+  const servicesRejectingType = whole ? whole.rejectingType.get(type) ?? [] : rejectingType(known, type);
   const foreignTier0Services = known.filter((s) => s.tier === 0 && s.team !== owner).map((s) => s.id);
-  const servicesOutsideRegions = regions ? known.filter((s) => !runsInListedRegions(s)).map((s) => s.id) : [];
-  const regionsWithoutServices = regions
-    ? regions.filter((r) => catalogue.regions.has(r) && !targeted.some((s) => s.regions.includes(r)))
+  const servicesOutsideRegions = regions
+    ? known.filter((s) => !s.regions.some((r) => regions.includes(r))).map((s) => s.id)
     : [];
-  const unknownRegions = (regions ?? []).filter((r) => !catalogue.regions.has(r));
+  const regionsWithoutServices = regions ? regions.filter((r) => catalogue.regions.has(r) && !servedByTargets(r)) : [];
+  const unknownRegions = regions ? regions.filter((r) => !catalogue.regions.has(r)) : [];
   const deprecatedServices = known.filter((s) => s.lifecycle === 'deprecated').map((s) => s.id);
   const duplicateServices = duplicates(services);
-  const duplicateRegions = duplicates(regions ?? []);
+  const duplicateRegions = regions ? duplicates(regions) : [];
   const keyTeamPrefix = catalogue.catalogue.teams.find((team) => change.flagKey.startsWith(`${team}-`)) ?? null;
   return {
     wildcard,
@@ -49,8 +73,8 @@ export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
     regionsWithoutServicesCount: regionsWithoutServices.length,
     deprecatedServices,
     deprecatedServiceCount: deprecatedServices.length,
-    targetTiers: [...new Set(targeted.map((s) => s.tier))],
-    targetTeamCount: new Set(targeted.map((s) => s.team)).size,
+    targetTiers: whole ? whole.tiers : tiersOf(known),
+    targetTeamCount: whole ? whole.teamCount : teamCount(known),
     ownerExists: catalogue.teams.has(owner),
     ownerOwnsTargetService: known.some((s) => s.team === owner),
     foreignTier0Services,
@@ -58,6 +82,23 @@ export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
     keyTeamPrefix,
     keyTeamPrefixIsOwner: keyTeamPrefix === owner,
   };
+}
+
+function rejectingType(services: readonly CatalogueService[], type: FlagType): string[] {
+  return services.filter((s) => !s.allowedFlagTypes.includes(type)).map((s) => s.id);
+}
+
+/** The tiers of the services, each once, in the order they first appear. */
+function tiersOf(services: readonly CatalogueService[]): number[] {
+  const tiers: number[] = [];
+  for (const s of services) if (!tiers.includes(s.tier)) tiers.push(s.tier);
+  return tiers;
+}
+
+function teamCount(services: readonly CatalogueService[]): number {
+  const teams: string[] = [];
+  for (const s of services) if (!teams.includes(s.team)) teams.push(s.team);
+  return teams.length;
 }
 
 function duplicates(items: readonly string[]): string[] {

@@ -1,4 +1,5 @@
 import { HistoryEntry, StagePolicy, WEEKDAYS } from '../context';
+import { ChangeKind } from '../model/flag-change';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MINUTE = 60_000;
@@ -52,27 +53,43 @@ function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** Rate facts over the flag's recent writes, counted back from this change. */
+/** Rate facts over the flag's recent writes, counted back from this change in one pass with no allocation. */
 export function measureHistory(history: readonly HistoryEntry[], changedAt: number | null, changedBy: string) {
-  const entries =
-    changedAt === null
-      ? []
-      : history
-          .map((h) => ({ ...h, at: parseInstant(h.changedAt) }))
-          .filter((h): h is HistoryEntry & { at: number } => h.at !== null && h.at <= changedAt);
-  const within = (span: number, kind?: string) =>
-    entries.filter((h) => changedAt! - h.at < span && (kind === undefined || h.kind === kind)).length;
-  const latest = entries.reduce<(HistoryEntry & { at: number }) | undefined>(
-    (a, h) => (!a || h.at > a.at ? h : a),
-    undefined,
-  );
+  // A change without a valid instant cannot be placed in its history: it counts nothing.
+  const from = changedAt ?? -Infinity;
+  let changesLastHour = 0;
+  let changesLastDay = 0;
+  let rollbacksLastDay = 0;
+  let restoresLastHour = 0;
+  let changesByAuthorLastHour = 0;
+  let latestAt = -Infinity;
+  let lastChangeKind: ChangeKind | null = null;
+  for (const entry of history) {
+    const at = parseInstant(entry.changedAt);
+    if (at === null || at > from) continue;
+    const age = from - at;
+    if (age < HOUR) {
+      changesLastHour++;
+      if (entry.kind === 'restore') restoresLastHour++;
+      if (entry.changedBy === changedBy) changesByAuthorLastHour++;
+    }
+    if (age < DAY) {
+      changesLastDay++;
+      if (entry.kind === 'rollback') rollbacksLastDay++;
+    }
+    // Strictly later: on a tie the first entry listed stays the latest.
+    if (at > latestAt) {
+      latestAt = at;
+      lastChangeKind = entry.kind;
+    }
+  }
   return {
-    changesLastHour: within(HOUR),
-    changesLastDay: within(DAY),
-    rollbacksLastDay: within(DAY, 'rollback'),
-    restoresLastHour: within(HOUR, 'restore'),
-    changesByAuthorLastHour: entries.filter((h) => h.changedBy === changedBy && changedAt! - h.at < HOUR).length,
-    minutesSinceLastChange: latest ? round2((changedAt! - latest.at) / MINUTE) : null,
-    lastChangeKind: latest ? latest.kind : null,
+    changesLastHour,
+    changesLastDay,
+    rollbacksLastDay,
+    restoresLastHour,
+    changesByAuthorLastHour,
+    minutesSinceLastChange: latestAt === -Infinity ? null : round2((from - latestAt) / MINUTE),
+    lastChangeKind,
   };
 }

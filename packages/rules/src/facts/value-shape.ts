@@ -24,6 +24,7 @@ export function measureValue(value: JsonValue) {
     valueNullLeaves: 0,
     valueUnsafeNumbers: 0,
     valueLoneSurrogates: 0,
+    valueText: '',
   };
   const text: string[] = [];
   const visit = (node: JsonValue, depth: number): void => {
@@ -59,7 +60,8 @@ export function measureValue(value: JsonValue) {
     m.valueNullLeaves = 0;
     m.valueUnsafeNumbers = 0;
   }
-  return { ...m, valueText: text.join('\n') };
+  m.valueText = text.join('\n');
+  return m;
 }
 
 export function isContainer(value: JsonValue): value is JsonValue[] | { [key: string]: JsonValue } {
