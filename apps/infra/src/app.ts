@@ -23,7 +23,7 @@ export function buildApp(app: App): App {
       description: `Feature Flag Connector regional path in ${region} (${config.stage})`,
     });
     // The replica (and its stream) exists once the global table is deployed.
-    regional.addDependency(store);
+    regional.addStackDependency(store);
   }
   applyStandardTags(app, { costCentre: config.costCentre, owner: config.owner, environment: config.stage });
   return app;

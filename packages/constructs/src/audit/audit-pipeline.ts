@@ -19,7 +19,7 @@ export interface AuditPipelineProps {
   /** Drains the audit queue into OpenSearch. */
   readonly writer: lambda.IFunction;
   /**
-   * Production: three dedicated masters, two data nodes per AZ across three AZs, retained data.
+   * Production: three dedicated masters, two data nodes per Availability Zone across up to three, retained data.
    * @default false - one data node, destroyed with the stack
    */
   readonly production?: boolean;
@@ -81,22 +81,25 @@ export class AuditPipeline extends Construct {
       removalPolicy,
     });
     const subnets = props.network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    // As many zones as the VPC has, up to three (an environment-agnostic stack knows only two).
+    const zones = production ? Math.min(3, subnets.subnets.length) : 1;
+    if (production && zones < 2) throw new Error('a production audit domain needs private subnets in at least two Availability Zones');
     this.domain = new opensearch.Domain(this, 'Domain', {
       domainName: resourceName(props.stage, 'audit'),
       version: opensearch.EngineVersion.OPENSEARCH_2_19,
       vpc: props.network.vpc,
-      vpcSubnets: [{ subnets: production ? subnets.subnets.slice(0, 3) : subnets.subnets.slice(0, 1) }],
+      vpcSubnets: [{ subnets: subnets.subnets.slice(0, zones) }],
       securityGroups: [securityGroup],
       capacity: production
         ? {
-            dataNodes: 6,
+            dataNodes: 2 * zones,
             dataNodeInstanceType: 'r7g.large.search',
             masterNodes: 3,
             masterNodeInstanceType: 'm7g.large.search',
             multiAzWithStandbyEnabled: false,
           }
         : { dataNodes: 1, dataNodeInstanceType: 't3.small.search', multiAzWithStandbyEnabled: false },
-      zoneAwareness: production ? { enabled: true, availabilityZoneCount: 3 } : { enabled: false },
+      zoneAwareness: production ? { enabled: true, availabilityZoneCount: zones } : { enabled: false },
       ebs: { volumeSize: production ? 100 : 10, volumeType: ec2.EbsDeviceVolumeType.GP3 },
       encryptionAtRest: { enabled: true, kmsKey: props.encryptionKey },
       nodeToNodeEncryption: true,
