@@ -1,7 +1,7 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import { FlagTableReplica, RegionalPath } from '@ffc/constructs';
 import { serviceCatalogue } from '@ffc/rules';
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { StageConfig } from './config';
 
 export interface RegionalStackProps extends StackProps {
@@ -12,7 +12,9 @@ export interface RegionalStackProps extends StackProps {
 
 /** The services of the catalogue that run in a region: each gets its queue there. */
 export function servicesIn(region: string): string[] {
-  return serviceCatalogue.services.filter((s) => s.lifecycle === 'active' && s.regions.includes(region)).map((s) => s.id);
+  return serviceCatalogue.services
+    .filter((s) => s.lifecycle === 'active' && s.regions.includes(region))
+    .map((s) => s.id);
 }
 
 /** One region's path, reading that region's replica of the flag table. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { serviceCatalogue } from '@ffc/rules';
+import { App } from 'aws-cdk-lib';
 import { buildApp } from '../src/app';
 import { servicesIn } from '../src/regional-stack';
 
@@ -12,7 +12,9 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
   let templates: Map<string, Template>;
 
   beforeAll(() => {
-    const app = buildApp(new App({ context: { stage: 'pr-7', costCentre: 'cc-1234', owner: 'platform', regions: [...REGIONS] } }));
+    const app = buildApp(
+      new App({ context: { stage: 'pr-7', costCentre: 'cc-1234', owner: 'platform', regions: [...REGIONS] } }),
+    );
     // Synthesis runs the AwsSolutions checks and throws on any unacknowledged finding.
     const assembly = app.synth();
     templates = new Map(
@@ -24,7 +26,9 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
   }, 180_000);
 
   const resourcesOfType = (type: string, filter: (file: string) => boolean = () => true) =>
-    [...templates].filter(([file]) => filter(file)).flatMap(([, t]) => Object.values(t.Resources).filter((r) => r.Type === type));
+    [...templates]
+      .filter(([file]) => filter(file))
+      .flatMap(([, t]) => Object.values(t.Resources).filter((r) => r.Type === type));
 
   test('one stack per region plus the flag store, none above 450 resources (CloudFormation allows 500)', () => {
     for (const region of REGIONS) expect(templates.has(`pr-7-region-${region}.template.json`)).toBe(true);
@@ -44,7 +48,9 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
 
   test("each regional stack reads its own replica's stream at deploy time (no cross-region reference)", () => {
     for (const region of REGIONS) {
-      const [lookup] = Object.values(templates.get(`pr-7-region-${region}.template.json`)!.Resources).filter((r) => r.Type === 'Custom::AWS');
+      const [lookup] = Object.values(templates.get(`pr-7-region-${region}.template.json`)!.Resources).filter(
+        (r) => r.Type === 'Custom::AWS',
+      );
       expect(JSON.stringify(lookup.Properties!.Create)).toContain('describeTable');
       expect(JSON.stringify(lookup.Properties!.Create)).toContain('pr-7-flags');
     }
@@ -62,7 +68,9 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
   test('every named resource carries the stage name', () => {
     const named = [
       ...resourcesOfType('AWS::SQS::Queue').map((r) => r.Properties!.QueueName),
-      ...resourcesOfType('AWS::Lambda::Function').map((r) => r.Properties!.FunctionName).filter(Boolean),
+      ...resourcesOfType('AWS::Lambda::Function')
+        .map((r) => r.Properties!.FunctionName)
+        .filter(Boolean),
       ...resourcesOfType('AWS::SNS::Topic').map((r) => r.Properties!.TopicName),
     ];
     for (const name of named) expect(name).toMatch(/^pr-7-/);

@@ -9,7 +9,9 @@ describe('the contract between the handlers and the constructs', () => {
     expect(ALL_SERVICES).toBe('*');
   });
   test('the validator announces changes with the source and detail type the verification rule matches', () => {
-    expect({ source: FAN_OUT_CONTRACT.eventSource, detailType: FAN_OUT_CONTRACT.eventDetailType }).toEqual(CHANGE_PUBLISHED);
+    expect({ source: FAN_OUT_CONTRACT.eventSource, detailType: FAN_OUT_CONTRACT.eventDetailType }).toEqual(
+      CHANGE_PUBLISHED,
+    );
   });
   test('the stream filter selects the item the store keeps the current document in', () => {
     expect(CURRENT_ITEM_SORT_KEY).toBe(CURRENT_SK);

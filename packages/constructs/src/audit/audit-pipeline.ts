@@ -83,7 +83,9 @@ export class AuditPipeline extends Construct {
     const subnets = props.network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
     // As many zones as the VPC has, up to three (an environment-agnostic stack knows only two).
     const zones = production ? Math.min(3, subnets.subnets.length) : 1;
-    if (production && zones < 2) throw new Error('a production audit domain needs private subnets in at least two Availability Zones');
+    if (production && zones < 2) {
+      throw new Error('a production audit domain needs private subnets in at least two Availability Zones');
+    }
     this.domain = new opensearch.Domain(this, 'Domain', {
       domainName: resourceName(props.stage, 'audit'),
       version: opensearch.EngineVersion.OPENSEARCH_2_19,

@@ -32,7 +32,9 @@ export class FlagTableReplica extends Construct {
     const lookup = new cr.AwsCustomResource(this, 'StreamLookup', {
       onCreate: describe,
       onUpdate: describe,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [tableArn] })]),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [tableArn] }),
+      ]),
       installLatestAwsSdk: false,
     });
     this.table = dynamodb.Table.fromTableAttributes(this, 'Resource', {

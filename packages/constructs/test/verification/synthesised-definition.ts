@@ -13,7 +13,14 @@ export function synthesisedVerificationDefinition(): Record<string, unknown> {
     flagTable: flags.table,
     services: ['checkout-api', 'search-api'],
     regions: ['eu-west-1'],
-    handlers: { validator: code, cacheUpdater: code, verificationScheduler: code, consistencyChecker: code, rollback: code, auditWriter: code },
+    handlers: {
+      validator: code,
+      cacheUpdater: code,
+      verificationScheduler: code,
+      consistencyChecker: code,
+      rollback: code,
+      auditWriter: code,
+    },
   });
   const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
   const [, parts] = machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];

@@ -18,7 +18,9 @@ const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secret
 
 /** Answers the synthesised query from the `flag_applied` lines the cache updater writes, like Logs Insights. */
 function logsInsights(lines: readonly FlagAppliedRecord[], queryString: string) {
-  const keys = new Set([...(queryString.match(/flagKey in \[([^\]]*)\]/)?.[1].matchAll(/"([^"]+)"/g) ?? [])].map((m) => m[1]));
+  const keys = new Set(
+    [...(queryString.match(/flagKey in \[([^\]]*)\]/)?.[1].matchAll(/"([^"]+)"/g) ?? [])].map((m) => m[1]),
+  );
   const newest = new Map<string, FlagAppliedRecord>();
   for (const line of lines.filter((l) => l.event === 'flag_applied' && keys.has(l.flagKey))) {
     const key = `${line.service}/${line.flagKey}`;
@@ -37,13 +39,19 @@ describe('the synthesised verification workflow with the real checker and rollba
   let store: FlagStore;
   let tableName: string;
   const alerts: unknown[] = [];
-  const audit: AuditSink & { types: string[] } = { types: [], record: async (events) => void audit.types.push(...events.map((e) => e.type)) };
+  const audit: AuditSink & { types: string[] } = {
+    types: [],
+    record: async (events) => void audit.types.push(...events.map((e) => e.type)),
+  };
 
   beforeAll(async () => {
     client = new DynamoDBClient({ endpoint: ensureEngines(['dynamodb']).dynamodbEndpoint, ...local });
     tableName = `wf-${randomBytes(4).toString('hex')}-flags`;
     await createFlagTable(client, tableName);
-    store = createFlagStore({ client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), tableName });
+    store = createFlagStore({
+      client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName,
+    });
   }, 120_000);
   afterAll(async () => {
     await deleteFlagTable(client, tableName);
@@ -51,12 +59,18 @@ describe('the synthesised verification workflow with the real checker and rollba
   });
 
   function execute(flagKey: string, version: number, kind: 'change' | 'rollback', lines: FlagAppliedRecord[]) {
-    const input = verificationInput(REGION, [{ flagKey, version, services: SERVICES, correlationId: `${flagKey}@${version}`, kind }], Date.now());
+    const input = verificationInput(
+      REGION,
+      [{ flagKey, version, services: SERVICES, correlationId: `${flagKey}@${version}`, kind }],
+      Date.now(),
+    );
     let queryString = '';
     const taskResourceLocalHandlers = {
       StartQuery: async (params: { QueryString: string }) => ((queryString = params.QueryString), { QueryId: 'q' }),
       GetQueryResults: async () => ({ Status: 'Complete', Results: logsInsights(lines, queryString) }),
-      CheckConsistency: async (params: { Payload: never }) => ({ Payload: await createConsistencyCheckerHandler(() => ({ audit, stage: STAGE }))(params.Payload) }),
+      CheckConsistency: async (params: { Payload: never }) => ({
+        Payload: await createConsistencyCheckerHandler(() => ({ audit, stage: STAGE }))(params.Payload),
+      }),
       RollBack: createRollbackHandler(() => ({ store, audit, stage: STAGE, regions: [REGION] })),
       // The task's own UpdateItem parameters, run for real against the local table; errors named as the
       // Step Functions DynamoDB integration names them.
@@ -73,13 +87,32 @@ describe('the synthesised verification workflow with the real checker and rollba
       AlertNoKnownGood: async (message: unknown) => (alerts.push(message), {}),
     };
     const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-    return machine.run(input as never, { overrides: { taskResourceLocalHandlers, waitTimeOverrides: { SettleBeforeQuery: 0, WaitForResults: 0 } } as never }).result;
+    return machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers, waitTimeOverrides: { SettleBeforeQuery: 0, WaitForResults: 0 } } as never,
+    }).result;
   }
 
   const applied = (flagKey: string, version: number, services = SERVICES) =>
-    services.map((service) => flagAppliedRecord({ flagKey, version, service, region: REGION, stage: STAGE, outcome: 'applied', storedVersion: version }));
+    services.map((service) =>
+      flagAppliedRecord({
+        flagKey,
+        version,
+        service,
+        region: REGION,
+        stage: STAGE,
+        outcome: 'applied',
+        storedVersion: version,
+      }),
+    );
 
-  const change = (flagKey: string, version: number, value: boolean) => ({ flagKey, version, value, type: 'boolean', stage: STAGE, changedBy: 'jdoe' });
+  const change = (flagKey: string, version: number, value: boolean) => ({
+    flagKey,
+    version,
+    value,
+    type: 'boolean',
+    stage: STAGE,
+    changedBy: 'jdoe',
+  });
 
   test('consistent: the workflow records this region verified the version (real conditional UpdateItem)', async () => {
     await store.put(change('wf-flag', 1, true), { expectedVersion: 0 });
@@ -94,7 +127,9 @@ describe('the synthesised verification workflow with the real checker and rollba
     await store.put(change('wf-flag', 2, false), { expectedVersion: 1 });
     await execute('wf-flag', 2, 'change', applied('wf-flag', 2, ['checkout-api']));
     expect(await store.get('wf-flag')).toMatchObject({ version: 3, kind: 'rollback', value: true, rollbackOf: 2 });
-    expect(audit.types).toEqual(expect.arrayContaining(['change.inconsistent', 'rollback.started', 'rollback.completed']));
+    expect(audit.types).toEqual(
+      expect.arrayContaining(['change.inconsistent', 'rollback.started', 'rollback.completed']),
+    );
     expect(alerts).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import aslValidator = require('asl-validator');
+import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { polyfillPromiseWithResolvers } from './promise-with-resolvers';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
@@ -27,7 +27,8 @@ interface Calls {
 function run(changes: Change[], rows: string[][], opts: { statuses?: string[]; rollbackOutcome?: string } = {}) {
   const calls: Calls = { queries: 0, polls: 0, verified: [], rollbacks: [], alerts: [] };
   const statuses = [...(opts.statuses ?? ['Complete'])];
-  const applied = (service: string, flagKey: string, version: number) => rows.some(([s, k, v]) => s === service && k === flagKey && Number(v) === version);
+  const applied = (service: string, flagKey: string, version: number) =>
+    rows.some(([s, k, v]) => s === service && k === flagKey && Number(v) === version);
   const taskResourceLocalHandlers = {
     StartQuery: async () => {
       calls.queries++;
@@ -36,7 +37,14 @@ function run(changes: Change[], rows: string[][], opts: { statuses?: string[]; r
     GetQueryResults: async () => {
       calls.polls++;
       const status = statuses.length > 1 ? statuses.shift() : statuses[0];
-      return { Status: status, Results: rows.map(([service, flagKey, version]) => [{ field: 'service', value: service }, { field: 'flagKey', value: flagKey }, { field: 'version', value: version }]) };
+      return {
+        Status: status,
+        Results: rows.map(([service, flagKey, version]) => [
+          { field: 'service', value: service },
+          { field: 'flagKey', value: flagKey },
+          { field: 'version', value: version },
+        ]),
+      };
     },
     CheckConsistency: async (input: { Payload: { changes: Change[] } }) => ({
       Payload: {
@@ -62,8 +70,14 @@ function run(changes: Change[], rows: string[][], opts: { statuses?: string[]; r
     AlertNoKnownGood: async (input: unknown) => (calls.alerts.push(input), {}),
   };
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-  const input = { region: 'eu-west-1', changes, query: { queryString: 'fields service, flagKey, version', startTime: 1, endTime: 2 } };
-  const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers, waitTimeOverrides: NO_WAIT } as never });
+  const input = {
+    region: 'eu-west-1',
+    changes,
+    query: { queryString: 'fields service, flagKey, version', startTime: 1, endTime: 2 },
+  };
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers, waitTimeOverrides: NO_WAIT } as never,
+  });
   return execution.result.then((result) => ({ result, calls }));
 }
 
@@ -77,16 +91,27 @@ describe('the synthesised verification definition', () => {
   });
 
   test('consistent → this region records the verification; nothing is rolled back', async () => {
-    const { calls } = await run([change], [['checkout-api', 'checkout-redesign', '7'], ['search-api', 'checkout-redesign', '7']]);
+    const { calls } = await run(
+      [change],
+      [
+        ['checkout-api', 'checkout-redesign', '7'],
+        ['search-api', 'checkout-redesign', '7'],
+      ],
+    );
     expect(calls.verified).toHaveLength(1);
-    expect(calls.verified[0]).toMatchObject({ Key: { pk: { S: 'FLAG#checkout-redesign' }, sk: { S: 'VERIFIED#eu-west-1' } }, ExpressionAttributeValues: { ':version': { N: '7' } } });
+    expect(calls.verified[0]).toMatchObject({
+      Key: { pk: { S: 'FLAG#checkout-redesign' }, sk: { S: 'VERIFIED#eu-west-1' } },
+      ExpressionAttributeValues: { ':version': { N: '7' } },
+    });
     expect(calls.rollbacks).toHaveLength(0);
     expect(calls.alerts).toHaveLength(0);
   });
 
   test('one service missing → rollback, no verification recorded', async () => {
     const { calls } = await run([change], [['checkout-api', 'checkout-redesign', '7']]);
-    expect(calls.rollbacks).toEqual([expect.objectContaining({ flagKey: 'checkout-redesign', version: 7, consistent: false })]);
+    expect(calls.rollbacks).toEqual([
+      expect.objectContaining({ flagKey: 'checkout-redesign', version: 7, consistent: false }),
+    ]);
     expect(calls.verified).toHaveLength(0);
     expect(calls.alerts).toHaveLength(0);
   });
@@ -101,15 +126,26 @@ describe('the synthesised verification definition', () => {
     const { calls } = await run([{ ...change, isRollback: true }], []);
     expect(calls.rollbacks).toHaveLength(0);
     expect(calls.alerts).toEqual([
-      expect.objectContaining({ Subject: 'ffc: a rollback failed verification', Message: expect.objectContaining({ flagKey: 'checkout-redesign', version: 7 }) }),
+      expect.objectContaining({
+        Subject: 'ffc: a rollback failed verification',
+        Message: expect.objectContaining({ flagKey: 'checkout-redesign', version: 7 }),
+      }),
     ]);
   });
 
   test('polls while the query runs, then checks a batch of changes with one query', async () => {
     const other: Change = { flagKey: 'search-boost', version: 3, services: ['search-api'] };
-    const { calls } = await run([change, other], [['checkout-api', 'checkout-redesign', '7'], ['search-api', 'checkout-redesign', '7'], ['search-api', 'search-boost', '2']], {
-      statuses: ['Scheduled', 'Running', 'Complete'],
-    });
+    const { calls } = await run(
+      [change, other],
+      [
+        ['checkout-api', 'checkout-redesign', '7'],
+        ['search-api', 'checkout-redesign', '7'],
+        ['search-api', 'search-boost', '2'],
+      ],
+      {
+        statuses: ['Scheduled', 'Running', 'Complete'],
+      },
+    );
     expect(calls.queries).toBe(1);
     expect(calls.polls).toBe(3);
     expect(calls.verified).toHaveLength(1);

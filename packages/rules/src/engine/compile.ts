@@ -4,8 +4,8 @@ import { Facts } from '../facts/facts';
 
 export type Predicate = (facts: Facts) => boolean;
 
-/** json-rules-engine's guard for numeric operators: anything parseFloat cannot read never compares. */
-const isNumeric = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN';
+/** json-rules-engine's guard for numeric operators: anything parseFloat cannot read (null…) never compares. */
+const isNumeric = (v: unknown): boolean => v != null && Number.parseFloat(v as string).toString() !== 'NaN';
 
 /**
  * The built-in operators that are not plain comparisons, with json-rules-engine's exact semantics (the
@@ -33,8 +33,12 @@ class ConditionWriter {
   readonly constants: unknown[] = [];
 
   write(condition: Condition): string {
-    if ('all' in condition) return condition.all.length ? `(${condition.all.map((c) => this.write(c)).join(' && ')})` : 'true';
-    if ('any' in condition) return condition.any.length ? `(${condition.any.map((c) => this.write(c)).join(' || ')})` : 'false';
+    if ('all' in condition) {
+      return condition.all.length ? `(${condition.all.map((c) => this.write(c)).join(' && ')})` : 'true';
+    }
+    if ('any' in condition) {
+      return condition.any.length ? `(${condition.any.map((c) => this.write(c)).join(' || ')})` : 'false';
+    }
     if ('not' in condition) return `!${this.write(condition.not)}`;
     return this.writeFact(condition);
   }
@@ -62,28 +66,46 @@ class ConditionWriter {
   }
 }
 
+/** Writes the indexes of the violated rules into `hits` and returns how many there are. */
+export type ViolationScan = (facts: Facts, hits: number[]) => number;
+
 /**
- * Turns the conditions of many rules into plain synchronous predicates with one `new Function`: one
- * parse at load time, then straight-line code per rule with no interpretation left.
+ * Turns the conditions of many rules into plain synchronous code with one `new Function` (one parse at
+ * load time): a predicate per rule, and one scan with the very same expressions in a row, which the
+ * validator runs so V8 optimises a single function instead of calling 234.
  */
-export function compileConditionSet(conditions: readonly Condition[]): Predicate[] {
+export function compileConditionSet(conditions: readonly Condition[]): {
+  predicates: Predicate[];
+  scan: ViolationScan;
+} {
   const writer = new ConditionWriter();
-  const bodies = conditions.map((c) => `(f) => ${writer.write(c)}`);
+  const expressions = conditions.map((c) => writer.write(c));
+  const predicates = expressions.map((e) => `(f) => ${e}`).join(',\n');
+  const scan = expressions.map((e, i) => `  if (${e}) hits[n++] = ${i};`).join('\n');
   // Source generated from the rules' JSON at load time, never from a change: no input reaches the code.
-  const build = new Function('h', 'o', 'k', `return [\n${bodies.join(',\n')}\n];`);
-  return build(helpers, customOperators, writer.constants) as Predicate[];
+  const build = new Function(
+    'h',
+    'o',
+    'k',
+    `return {\npredicates: [\n${predicates}\n],\nscan: (f, hits) => {\n  let n = 0;\n${scan}\n  return n;\n}\n};`,
+  );
+  return build(helpers, customOperators, writer.constants);
 }
 
 /** Turns one rule's JSON conditions into a plain synchronous predicate. */
 export function compileConditions(condition: Condition): Predicate {
-  return compileConditionSet([condition])[0];
+  return compileConditionSet([condition]).predicates[0];
 }
 
 /** Fills `{factName}` placeholders of a message from the facts of the change that broke the rule. */
 export function compileMessage(template: string): (facts: Facts) => string {
   const parts = template.split(/\{(\w+)\}/);
   if (parts.length === 1) return () => template;
-  return (facts) => parts.map((part, i) => (i % 2 === 0 ? part : formatFact(facts[part as keyof Facts]))).join('');
+  return (facts) => {
+    let text = parts[0];
+    for (let i = 1; i < parts.length; i += 2) text += formatFact(facts[parts[i] as keyof Facts]) + parts[i + 1];
+    return text;
+  };
 }
 
 function formatFact(value: unknown): string {
@@ -96,10 +118,21 @@ export interface CompiledRule {
   readonly message: (facts: Facts) => string;
 }
 
+export interface CompiledRuleSet {
+  readonly rules: readonly CompiledRule[];
+  /** Every violated rule of a change at once: indexes into `rules`, in order. */
+  readonly scan: ViolationScan;
+}
+
 /** Compiles rules together (one generated function source for the whole set), once, at load time. */
+export function compileRuleSet(ruleSet: readonly RuleDefinition[]): CompiledRuleSet {
+  const { predicates, scan } = compileConditionSet(ruleSet.map((rule) => rule.properties.conditions));
+  const compiled = ruleSet.map((rule, i) => ({ rule, violated: predicates[i], message: compileMessage(rule.message) }));
+  return { rules: compiled, scan };
+}
+
 export function compileRules(ruleSet: readonly RuleDefinition[]): CompiledRule[] {
-  const predicates = compileConditionSet(ruleSet.map((rule) => rule.properties.conditions));
-  return ruleSet.map((rule, i) => ({ rule, violated: predicates[i], message: compileMessage(rule.message) }));
+  return [...compileRuleSet(ruleSet).rules];
 }
 
 export function compileRule(rule: RuleDefinition): CompiledRule {

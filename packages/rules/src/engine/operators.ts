@@ -10,8 +10,12 @@ export interface CustomOperator {
   evaluate(factValue: unknown, prepared: unknown): boolean;
 }
 
-const strings = (factValue: unknown): string[] =>
-  Array.isArray(factValue) ? factValue.filter((v): v is string => typeof v === 'string') : [];
+/** Whether some string in a list passes `test` (non-strings never count), without copying the list. */
+const someString = (factValue: unknown, test: (s: string) => boolean): boolean => {
+  if (!Array.isArray(factValue)) return false;
+  for (const v of factValue) if (typeof v === 'string' && test(v)) return true;
+  return false;
+};
 
 const regex = (flags: string) => (value: ConditionValue) => new RegExp(String(value), flags);
 const test = (factValue: unknown, prepared: unknown) =>
@@ -21,8 +25,8 @@ export const customOperators: Record<CustomOperatorName, CustomOperator> = {
   matches: { prepare: regex(''), evaluate: test },
   matchesIgnoringCase: { prepare: regex('i'), evaluate: test },
   notMatches: { prepare: regex(''), evaluate: (f, p) => typeof f === 'string' && !(p as RegExp).test(f) },
-  someMatch: { prepare: regex(''), evaluate: (f, p) => strings(f).some((s) => (p as RegExp).test(s)) },
-  someNotMatch: { prepare: regex(''), evaluate: (f, p) => strings(f).some((s) => !(p as RegExp).test(s)) },
+  someMatch: { prepare: regex(''), evaluate: (f, p) => someString(f, (s) => (p as RegExp).test(s)) },
+  someNotMatch: { prepare: regex(''), evaluate: (f, p) => someString(f, (s) => !(p as RegExp).test(s)) },
   someNotIn: {
     prepare: (value) => new Set(value as readonly string[]),
     evaluate: (f, p) => Array.isArray(f) && f.some((s) => !(p as Set<unknown>).has(s)),

@@ -2,7 +2,7 @@ import { ValidationContext } from '../context';
 import { deriveFacts } from '../facts/facts';
 import { FlagChange } from '../model/flag-change';
 import { rules } from '../rules';
-import { compileRules } from './compile';
+import { compileRuleSet } from './compile';
 import { RuleCategory, Severity } from './rule-types';
 
 export interface Violation {
@@ -21,15 +21,17 @@ export interface ValidationResult {
 }
 
 // Compiled once at load: json-rules-engine stays the authoring format, plain predicates do the work.
-const compiledRules = compileRules(rules);
+const compiled = compileRuleSet(rules);
 
 /** Evaluates every rule against one change and returns every violation, in registry order. */
 export function validateChange(change: FlagChange, context: ValidationContext): ValidationResult {
   const facts = deriveFacts(change, context);
+  const hits: number[] = [];
+  const count = compiled.scan(facts, hits);
   const violations: Violation[] = [];
   let valid = true;
-  for (const { rule, violated, message } of compiledRules) {
-    if (!violated(facts)) continue;
+  for (let i = 0; i < count; i++) {
+    const { rule, message } = compiled.rules[hits[i]];
     violations.push({
       ruleId: rule.ruleId,
       category: rule.category,

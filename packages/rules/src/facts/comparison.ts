@@ -46,7 +46,10 @@ export function compareWithCurrent(change: FlagChange, current: FlagChange | und
       Number.isInteger(current.value) &&
       typeof change.value === 'number' &&
       !Number.isInteger(change.value),
-    ...topLevel,
+    removedTopLevelKeys: topLevel.removedTopLevelKeys,
+    removedTopLevelKeyCount: topLevel.removedTopLevelKeyCount,
+    retypedTopLevelKeys: topLevel.retypedTopLevelKeys,
+    retypedTopLevelKeyCount: topLevel.retypedTopLevelKeyCount,
   };
 }
 

@@ -15,11 +15,22 @@ export type Facts = ReturnType<typeof deriveFacts>;
  * thresholds and formats live in the rules, so a reviewer reads the policy in one place.
  */
 export function deriveFacts(change: FlagChange, context: ValidationContext) {
-  const { value, rollout, tags = [] } = change;
+  const { value, rollout, tags = NO_TAGS } = change;
   const changedAt = parseInstant(change.changedAt);
   const valueJson = JSON.stringify(value);
   const valueBytes = Buffer.byteLength(valueJson);
   const percentage = rollout ? rollout.percentage : null;
+  const shape = measureValue(value);
+  const targeting = change.targeting?.length ? measureTargeting(change.targeting) : NO_TARGETING;
+  const scope = measureScope(change, context.catalogue);
+  const time = measureTime(changedAt, context.now, context.policy, change.expiresAt);
+  const history = measureHistory(context.history, changedAt, change.changedBy);
+  const prerequisites = change.prerequisites?.length
+    ? measurePrerequisites(change, context.prerequisites)
+    : NO_PREREQUISITES;
+  const comparison = compareWithCurrent(change, context.current, changedAt);
+  // One literal with every fact in a fixed order: one allocation and one object shape for all changes,
+  // which keeps each fact read in the compiled rules a single load (spreads cost ~20 µs per change).
   return {
     flagKey: change.flagKey,
     flagKeyLength: change.flagKey.length,
@@ -37,17 +48,78 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueStringLength: typeof value === 'string' ? value.length : null,
     valueIsEmptyContainer: valueJson === '{}' || valueJson === '[]',
     valueBytes,
-    documentBytes: Buffer.byteLength(JSON.stringify({ ...change, value: null })) - 4 + valueBytes,
-    ...measureValue(value),
+    // The whole document as the flag table stores it (value included): no copy of the change needed.
+    documentBytes: Buffer.byteLength(JSON.stringify(change)),
+    valueDepth: shape.valueDepth,
+    valueNodeCount: shape.valueNodeCount,
+    valueMaxArrayLength: shape.valueMaxArrayLength,
+    valueMaxObjectKeys: shape.valueMaxObjectKeys,
+    valueEmptyKeyCount: shape.valueEmptyKeyCount,
+    valueMaxKeyLength: shape.valueMaxKeyLength,
+    valueMaxStringLength: shape.valueMaxStringLength,
+    valueNullLeaves: shape.valueNullLeaves,
+    valueUnsafeNumbers: shape.valueUnsafeNumbers,
+    valueLoneSurrogates: shape.valueLoneSurrogates,
+    valueText: shape.valueText,
     rolloutPercentage: percentage,
     rolloutDecimalPlaces: percentage === null ? null : decimalPlaces(percentage),
     rolloutBucketBy: rollout?.bucketBy ?? null,
-    ...(change.targeting?.length ? measureTargeting(change.targeting) : NO_TARGETING),
-    ...measureScope(change, context.catalogue),
+    targetingCount: targeting.targetingCount,
+    targetingAttributes: targeting.targetingAttributes,
+    targetingOperators: targeting.targetingOperators,
+    targetingTotalValues: targeting.targetingTotalValues,
+    targetingValueStrings: targeting.targetingValueStrings,
+    emptyTargetingValueLists: targeting.emptyTargetingValueLists,
+    maxTargetingValues: targeting.maxTargetingValues,
+    duplicateTargetingRules: targeting.duplicateTargetingRules,
+    duplicateTargetingValues: targeting.duplicateTargetingValues,
+    maxUserIdListLength: targeting.maxUserIdListLength,
+    nonNumericComparisonValues: targeting.nonNumericComparisonValues,
+    numericValuesForStringOperators: targeting.numericValuesForStringOperators,
+    semverTargetingValues: targeting.semverTargetingValues,
+    semverOperatorAttributes: targeting.semverOperatorAttributes,
+    regexTargetingValues: targeting.regexTargetingValues,
+    invalidRegexTargetingValues: targeting.invalidRegexTargetingValues,
+    partialMatchValues: targeting.partialMatchValues,
+    contradictoryTargetingValues: targeting.contradictoryTargetingValues,
+    countryTargetingValues: targeting.countryTargetingValues,
+    platformTargetingValues: targeting.platformTargetingValues,
+    languageTargetingValues: targeting.languageTargetingValues,
+    planTargetingValues: targeting.planTargetingValues,
+    regionTargetingValues: targeting.regionTargetingValues,
+    deviceTypeTargetingValues: targeting.deviceTypeTargetingValues,
+    wildcard: scope.wildcard,
+    wildcardMixed: scope.wildcardMixed,
+    serviceCount: scope.serviceCount,
+    unknownServices: scope.unknownServices,
+    unknownServiceCount: scope.unknownServiceCount,
+    duplicateServices: scope.duplicateServices,
+    duplicateServiceCount: scope.duplicateServiceCount,
+    servicesRejectingType: scope.servicesRejectingType,
+    servicesRejectingTypeCount: scope.servicesRejectingTypeCount,
+    regionCount: scope.regionCount,
+    unknownRegions: scope.unknownRegions,
+    unknownRegionCount: scope.unknownRegionCount,
+    duplicateRegions: scope.duplicateRegions,
+    duplicateRegionCount: scope.duplicateRegionCount,
+    servicesOutsideRegions: scope.servicesOutsideRegions,
+    servicesOutsideRegionsCount: scope.servicesOutsideRegionsCount,
+    regionsWithoutServices: scope.regionsWithoutServices,
+    regionsWithoutServicesCount: scope.regionsWithoutServicesCount,
+    deprecatedServices: scope.deprecatedServices,
+    deprecatedServiceCount: scope.deprecatedServiceCount,
+    targetTiers: scope.targetTiers,
+    targetTeamCount: scope.targetTeamCount,
+    ownerExists: scope.ownerExists,
+    ownerOwnsTargetService: scope.ownerOwnsTargetService,
+    foreignTier0Services: scope.foreignTier0Services,
+    foreignTier0ServiceCount: scope.foreignTier0ServiceCount,
+    keyTeamPrefix: scope.keyTeamPrefix,
+    keyTeamPrefixIsOwner: scope.keyTeamPrefixIsOwner,
     owner: change.owner,
     description: change.description,
     descriptionLength: change.description.trim().length,
-    descriptionRepeatsKey: normalise(change.description) === normalise(change.flagKey),
+    descriptionRepeatsKey: sameAlphanumerics(change.description, change.flagKey),
     reason: change.reason,
     reasonLength: change.reason.trim().length,
     reasonRepeatsDescription: change.reason.trim() !== '' && change.reason.trim() === change.description.trim(),
@@ -59,25 +131,86 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     hasTicket: change.ticket !== undefined && change.ticket.trim() !== '',
     tags,
     tagCount: tags.length,
-    duplicateTagCount: tags.length - new Set(tags).size,
+    duplicateTagCount: duplicateCount(tags),
     killSwitch: tags.includes('kill-switch'),
     temporary: change.temporary ?? null,
     expiresAt: change.expiresAt ?? null,
     version: change.version,
     versionIsPositiveInteger: Number.isSafeInteger(change.version) && change.version >= 1,
     changedAt: change.changedAt,
-    ...measureTime(changedAt, context.now, context.policy, change.expiresAt),
-    ...measureHistory(context.history, changedAt, change.changedBy),
-    ...(change.prerequisites?.length ? measurePrerequisites(change, context.prerequisites) : NO_PREREQUISITES),
-    ...compareWithCurrent(change, context.current, changedAt),
+    changedAtValid: time.changedAtValid,
+    changedAtAheadSeconds: time.changedAtAheadSeconds,
+    changedAtAgeHours: time.changedAtAgeHours,
+    changeWindowsConfigured: time.changeWindowsConfigured,
+    withinChangeWindow: time.withinChangeWindow,
+    activeFreeze: time.activeFreeze,
+    hasExpiresAt: time.hasExpiresAt,
+    expiresInDays: time.expiresInDays,
+    changesLastHour: history.changesLastHour,
+    changesLastDay: history.changesLastDay,
+    rollbacksLastDay: history.rollbacksLastDay,
+    restoresLastHour: history.restoresLastHour,
+    changesByAuthorLastHour: history.changesByAuthorLastHour,
+    minutesSinceLastChange: history.minutesSinceLastChange,
+    lastChangeKind: history.lastChangeKind,
+    prerequisiteCount: prerequisites.prerequisiteCount,
+    prerequisiteKeys: prerequisites.prerequisiteKeys,
+    selfPrerequisite: prerequisites.selfPrerequisite,
+    duplicatePrerequisiteCount: prerequisites.duplicatePrerequisiteCount,
+    missingPrerequisites: prerequisites.missingPrerequisites,
+    missingPrerequisiteCount: prerequisites.missingPrerequisiteCount,
+    prerequisiteTypeMismatches: prerequisites.prerequisiteTypeMismatches,
+    prerequisiteTypeMismatchCount: prerequisites.prerequisiteTypeMismatchCount,
+    temporaryPrerequisites: prerequisites.temporaryPrerequisites,
+    temporaryPrerequisiteCount: prerequisites.temporaryPrerequisiteCount,
+    prerequisitesExpiringFirst: prerequisites.prerequisitesExpiringFirst,
+    prerequisitesExpiringFirstCount: prerequisites.prerequisitesExpiringFirstCount,
+    prerequisitesMissingServices: prerequisites.prerequisitesMissingServices,
+    prerequisitesMissingServicesCount: prerequisites.prerequisitesMissingServicesCount,
+    unsatisfiedPrerequisites: prerequisites.unsatisfiedPrerequisites,
+    unsatisfiedPrerequisiteCount: prerequisites.unsatisfiedPrerequisiteCount,
+    maxPrerequisiteValueBytes: prerequisites.maxPrerequisiteValueBytes,
+    prerequisiteDepth: prerequisites.prerequisiteDepth,
+    prerequisiteCycle: prerequisites.prerequisiteCycle,
+    currentExists: comparison.currentExists,
+    currentIsOtherFlag: comparison.currentIsOtherFlag,
+    currentVersion: comparison.currentVersion,
+    versionStep: comparison.versionStep,
+    currentType: comparison.currentType,
+    typeChanged: comparison.typeChanged,
+    currentOwner: comparison.currentOwner,
+    ownerChanged: comparison.ownerChanged,
+    valueChanged: comparison.valueChanged,
+    anythingChanged: comparison.anythingChanged,
+    effectiveRollout: comparison.effectiveRollout,
+    currentEffectiveRollout: comparison.currentEffectiveRollout,
+    rolloutIncrease: comparison.rolloutIncrease,
+    bucketByChanged: comparison.bucketByChanged,
+    currentRolloutPartial: comparison.currentRolloutPartial,
+    currentExpiresAt: comparison.currentExpiresAt,
+    currentExpired: comparison.currentExpired,
+    numberChangeFactor: comparison.numberChangeFactor,
+    numberBecameFractional: comparison.numberBecameFractional,
+    removedTopLevelKeys: comparison.removedTopLevelKeys,
+    removedTopLevelKeyCount: comparison.removedTopLevelKeyCount,
+    retypedTopLevelKeys: comparison.retypedTopLevelKeys,
+    retypedTopLevelKeyCount: comparison.retypedTopLevelKeyCount,
   };
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
 // Most changes have neither: measuring nothing once saves a few dozen allocations per change.
 const NO_TARGETING = Object.freeze(measureTargeting([]));
 const NO_PREREQUISITES = Object.freeze(
   measurePrerequisites({ flagKey: '', prerequisites: [] } as unknown as FlagChange, new Map()),
 );
+
+/** How many items repeat an earlier one (what `length - new Set(items).size` counts, without the set). */
+function duplicateCount(items: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < items.length; i++) if (items.indexOf(items[i]) !== i) count++;
+  return count;
+}
 
 function decimalPlaces(n: number): number {
   const text = String(n);
@@ -86,6 +219,25 @@ function decimalPlaces(n: number): number {
   return dot === -1 ? 0 : text.length - dot - 1;
 }
 
+/** Whether two texts are the same once lower-cased with everything but ASCII letters and digits dropped. */
+function sameAlphanumerics(a: string, b: string): boolean {
+  // Some non-ASCII letters lower-case to ASCII ones ('İ' to 'i̇'): only ASCII texts take the allocation-free walk.
+  if (NON_ASCII.test(a) || NON_ASCII.test(b)) return normalise(a) === normalise(b);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && !isAlphanumeric(a.charCodeAt(i))) i++;
+    while (j < b.length && !isAlphanumeric(b.charCodeAt(j))) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (lowerAscii(a.charCodeAt(i++)) !== lowerAscii(b.charCodeAt(j++))) return false;
+  }
+}
+
+const NON_ASCII = /[^\0-\x7f]/;
+
 function normalise(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+
+const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const isAlphanumeric = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

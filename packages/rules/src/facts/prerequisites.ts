@@ -38,6 +38,7 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
     .filter((p) => !sameJson(stateOf(p.flagKey).value, p.value))
     .map((p) => p.flagKey);
   const missingPrerequisites = others.filter((k) => !states.has(k));
+  const chains = walkChains(change, states);
   return {
     prerequisiteCount: prerequisites.length,
     prerequisiteKeys: keys,
@@ -59,7 +60,8 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
       (n, p) => Math.max(n, Buffer.byteLength(JSON.stringify(p.value))),
       0,
     ),
-    ...walkChains(change, states),
+    prerequisiteDepth: chains.prerequisiteDepth,
+    prerequisiteCycle: chains.prerequisiteCycle,
   };
 }
 

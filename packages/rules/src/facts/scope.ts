@@ -40,8 +40,10 @@ export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
     else unknownServices.push(id);
   }
   const whole = wildcard ? wholeCatalogue(catalogue) : undefined;
-  const servedByTargets = (r: string) => (whole ? whole.servedRegions.has(r) : known.some((s) => s.regions.includes(r)));
-  const servicesRejectingType = whole ? whole.rejectingType.get(type) ?? [] : rejectingType(known, type);
+  const servedByTargets = (r: string) =>
+    whole ? whole.servedRegions.has(r) : known.some((s) => s.regions.includes(r));
+  const servicesRejectingType =
+    whole?.rejectingType.get(type) ?? rejectingType(whole ? catalogue.catalogue.services : known, type);
   const foreignTier0Services = known.filter((s) => s.tier === 0 && s.team !== owner).map((s) => s.id);
   const servicesOutsideRegions = regions
     ? known.filter((s) => !s.regions.some((r) => regions.includes(r))).map((s) => s.id)

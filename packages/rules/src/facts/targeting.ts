@@ -4,57 +4,75 @@ const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte']);
 const SEMVER_OPERATORS = new Set(['semverEq', 'semverLt', 'semverGte']);
 const PARTIAL_OPERATORS = new Set(['contains', 'startsWith', 'endsWith']);
 
-/** Measurements of the targeting rules; attribute-specific value lists let rules carry the formats. */
+/** Measurements of the targeting rules in one pass; attribute-specific value lists let rules carry the formats. */
 export function measureTargeting(targeting: readonly TargetingRule[]) {
-  const valuesOf = (attribute: string): string[] =>
-    targeting.filter((r) => r.attribute === attribute).flatMap((r) => r.values.filter(isString));
-  const ofOperators = (operators: Set<string>) => targeting.filter((r) => operators.has(r.operator));
-  const regexValues = targeting.filter((r) => r.operator === 'matches').flatMap((r) => r.values.filter(isString));
+  const m = {
+    targetingCount: targeting.length,
+    targetingAttributes: [] as string[],
+    targetingOperators: [] as string[],
+    targetingTotalValues: 0,
+    targetingValueStrings: [] as string[],
+    emptyTargetingValueLists: 0,
+    maxTargetingValues: 0,
+    duplicateTargetingRules: 0,
+    duplicateTargetingValues: 0,
+    maxUserIdListLength: 0,
+    nonNumericComparisonValues: 0,
+    numericValuesForStringOperators: 0,
+    semverTargetingValues: [] as string[],
+    semverOperatorAttributes: [] as string[],
+    regexTargetingValues: [] as string[],
+    invalidRegexTargetingValues: 0,
+    partialMatchValues: [] as string[],
+    contradictoryTargetingValues: countContradictions(targeting),
+    countryTargetingValues: [] as string[],
+    platformTargetingValues: [] as string[],
+    languageTargetingValues: [] as string[],
+    planTargetingValues: [] as string[],
+    regionTargetingValues: [] as string[],
+    deviceTypeTargetingValues: [] as string[],
+  };
+  const byAttribute: Record<string, string[] | undefined> = {
+    country: m.countryTargetingValues,
+    platform: m.platformTargetingValues,
+    language: m.languageTargetingValues,
+    plan: m.planTargetingValues,
+    region: m.regionTargetingValues,
+    deviceType: m.deviceTypeTargetingValues,
+  };
   const seenRules = new Set<string>();
-  let duplicateTargetingRules = 0;
-  let duplicateTargetingValues = 0;
-  let maxUserIdListLength = 0;
-  for (const r of targeting) {
-    const ruleKey = `${r.attribute}\u0000${r.operator}`;
-    if (seenRules.has(ruleKey)) duplicateTargetingRules++;
+  for (const { attribute, operator, values } of targeting) {
+    m.targetingAttributes.push(attribute);
+    m.targetingOperators.push(operator);
+    m.targetingTotalValues += values.length;
+    if (values.length === 0) m.emptyTargetingValueLists++;
+    if (values.length > m.maxTargetingValues) m.maxTargetingValues = values.length;
+    const ruleKey = `${attribute}\u0000${operator}`;
+    if (seenRules.has(ruleKey)) m.duplicateTargetingRules++;
     seenRules.add(ruleKey);
-    duplicateTargetingValues += r.values.length - new Set(r.values).size;
-    if (r.attribute === 'userId' && r.operator === 'in') {
-      maxUserIdListLength = Math.max(maxUserIdListLength, r.values.length);
+    m.duplicateTargetingValues += values.length - new Set(values).size;
+    if (attribute === 'userId' && operator === 'in' && values.length > m.maxUserIdListLength) {
+      m.maxUserIdListLength = values.length;
+    }
+    const numeric = NUMERIC_OPERATORS.has(operator);
+    const semver = SEMVER_OPERATORS.has(operator);
+    if (semver) m.semverOperatorAttributes.push(attribute);
+    const sameAttribute = Object.hasOwn(byAttribute, attribute) ? byAttribute[attribute] : undefined;
+    for (const v of values) {
+      m.targetingValueStrings.push(String(v));
+      if (typeof v === 'number' && !numeric) m.numericValuesForStringOperators++;
+      if (typeof v !== 'string') continue;
+      if (numeric) m.nonNumericComparisonValues++;
+      if (semver) m.semverTargetingValues.push(v);
+      if (operator === 'matches') {
+        m.regexTargetingValues.push(v);
+        if (!compiles(v)) m.invalidRegexTargetingValues++;
+      }
+      if (PARTIAL_OPERATORS.has(operator)) m.partialMatchValues.push(v);
+      sameAttribute?.push(v);
     }
   }
-  return {
-    targetingCount: targeting.length,
-    targetingAttributes: targeting.map((r) => r.attribute),
-    targetingOperators: targeting.map((r) => r.operator),
-    targetingTotalValues: targeting.reduce((n, r) => n + r.values.length, 0),
-    targetingValueStrings: targeting.flatMap((r) => r.values.map(String)),
-    emptyTargetingValueLists: targeting.filter((r) => r.values.length === 0).length,
-    maxTargetingValues: targeting.reduce((n, r) => Math.max(n, r.values.length), 0),
-    duplicateTargetingRules,
-    duplicateTargetingValues,
-    maxUserIdListLength,
-    nonNumericComparisonValues: ofOperators(NUMERIC_OPERATORS).flatMap((r) => r.values.filter(isString)).length,
-    numericValuesForStringOperators: targeting
-      .filter((r) => !NUMERIC_OPERATORS.has(r.operator))
-      .flatMap((r) => r.values.filter((v) => typeof v === 'number')).length,
-    semverTargetingValues: ofOperators(SEMVER_OPERATORS).flatMap((r) => r.values.filter(isString)),
-    semverOperatorAttributes: ofOperators(SEMVER_OPERATORS).map((r) => r.attribute),
-    regexTargetingValues: regexValues,
-    invalidRegexTargetingValues: regexValues.filter((v) => !compiles(v)).length,
-    partialMatchValues: ofOperators(PARTIAL_OPERATORS).flatMap((r) => r.values.filter(isString)),
-    contradictoryTargetingValues: countContradictions(targeting),
-    countryTargetingValues: valuesOf('country'),
-    platformTargetingValues: valuesOf('platform'),
-    languageTargetingValues: valuesOf('language'),
-    planTargetingValues: valuesOf('plan'),
-    regionTargetingValues: valuesOf('region'),
-    deviceTypeTargetingValues: valuesOf('deviceType'),
-  };
-}
-
-function isString(v: string | number): v is string {
-  return typeof v === 'string';
+  return m;
 }
 
 function compiles(pattern: string): boolean {

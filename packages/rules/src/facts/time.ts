@@ -8,9 +8,42 @@ const DAY = 24 * HOUR;
 
 /** Epoch milliseconds of an ISO 8601 instant, or null when it is not one. */
 export function parseInstant(text: string | undefined): number | null {
-  if (text === undefined || !ISO_INSTANT.test(text)) return null;
+  if (text === undefined) return null;
+  const plain = parsePlainUtcInstant(text);
+  if (plain !== null) return plain;
+  if (!ISO_INSTANT.test(text)) return null;
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : null;
+}
+
+const digitAt = (text: string, i: number): number => {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+const numberAt = (text: string, from: number, digits: number): number => {
+  let n = 0;
+  for (let i = from; i < from + digits; i++) n = n * 10 + digitAt(text, i);
+  return n;
+};
+
+/**
+ * The common `YYYY-MM-DDTHH:MM:SSZ` shape without the regex and Date.parse (history makes a dozen per
+ * change). Only unambiguous instants take this path (days up to 28, years from 1970), where
+ * `Date.UTC` and `Date.parse` agree; everything else returns null and goes the general way.
+ */
+function parsePlainUtcInstant(text: string): number | null {
+  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T') return null;
+  if (text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return null;
+  const year = numberAt(text, 0, 4);
+  const month = numberAt(text, 5, 2);
+  const day = numberAt(text, 8, 2);
+  const hour = numberAt(text, 11, 2);
+  const minute = numberAt(text, 14, 2);
+  const second = numberAt(text, 17, 2);
+  // NaN (a non-digit) fails every comparison below.
+  const unambiguous =
+    year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59;
+  return unambiguous ? Date.UTC(year, month - 1, day, hour, minute, second) : null;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
