@@ -1,8 +1,12 @@
-import { CONNECTOR_IDENTITY_PREFIX } from '@ffc/rules';
+/**
+ * The connector's own identities: its writes and audit events carry them. The rules reserve the prefix
+ * (`CONNECTOR_IDENTITY_PREFIX` in @ffc/rules; a test keeps the two equal). Not imported from there: that
+ * would bundle every rule into functions that never validate.
+ */
+export const CONNECTOR_PREFIX = 'ffc-';
 
-/** The connector's own identities: its writes and audit events carry them, and the rules reserve the prefix. */
 export const ACTORS = {
-  validator: `${CONNECTOR_IDENTITY_PREFIX}validator`,
-  consistencyChecker: `${CONNECTOR_IDENTITY_PREFIX}consistency-checker`,
-  rollback: `${CONNECTOR_IDENTITY_PREFIX}rollback`,
+  validator: `${CONNECTOR_PREFIX}validator`,
+  consistencyChecker: `${CONNECTOR_PREFIX}consistency-checker`,
+  rollback: `${CONNECTOR_PREFIX}rollback`,
 } as const;
