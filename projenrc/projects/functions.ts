@@ -21,6 +21,7 @@ export function functionsProject(
     deps: [
       '@aws-lambda-powertools/logger@^2.36.0',
       '@aws-lambda-powertools/batch@^2.35.0',
+      '@aws-lambda-powertools/metrics@^2.36.0',
       `@aws-sdk/client-sns@${AWS_SDK}`,
       `@aws-sdk/client-eventbridge@${AWS_SDK}`,
       `@aws-sdk/client-sqs@${AWS_SDK}`,

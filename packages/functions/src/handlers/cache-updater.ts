@@ -10,6 +10,7 @@ import {
   redisSettingsFromEnv,
 } from '@ffc/cache';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { countOutcome, publishOutcomes } from '../metrics';
 import { serviceFromQueueArn } from '../queue-service';
 import { logger, regionalSettings, requiredEnv } from '../runtime';
 
@@ -48,6 +49,8 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
     const applyOne = async (record: SQSRecord) => {
       const service = serviceFromQueueArn(record.eventSourceARN, queueNamePrefix);
       const result = await cache.apply(parseFanOutMessage(record.body), [service]);
+      countOutcome('CacheEntriesApplied', result.applied.length);
+      countOutcome('CacheEntriesStale', result.stale.length);
       for (const outcome of result.outcomes) {
         appliedLog.info(
           flagAppliedRecord({
@@ -61,10 +64,13 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
       }
     };
     // A batch that failed whole is reported like any other: every message retried, then dead-lettered.
-    return processPartialResponse(event, applyOne, processor, {
+    const response = await processPartialResponse(event, applyOne, processor, {
       processInParallel: true,
       throwOnFullBatchFailure: false,
     });
+    countOutcome('FanOutMessagesFailed', response.batchItemFailures.length);
+    publishOutcomes();
+    return response;
   };
 }
 

@@ -1,6 +1,7 @@
 import { AuditEvent } from '@ffc/audit/lib/events';
 import { FlagStore } from '@ffc/store';
 import { ACTORS } from '../actors';
+import { countOutcome, publishOutcomes } from '../metrics';
 import { AuditSink } from '../ports/audit-sink';
 import { auditSinkFromEnv, flagStoreFromEnv, lazy, regionalSettings } from '../runtime';
 import { Verdict } from '../verification/consistency';
@@ -56,6 +57,8 @@ export function createRollbackHandler(deps: () => RollbackDeps) {
           event('rollback.started', { fromVersion: verdict.version, toVersion, reason }),
           event('rollback.completed', { fromVersion: verdict.version, toVersion }),
         ]);
+        countOutcome('RollbacksCompleted');
+        publishOutcomes();
         return { outcome: result.outcome, alert: false, toVersion };
       }
       case 'already-handled':
@@ -71,6 +74,8 @@ export function createRollbackHandler(deps: () => RollbackDeps) {
           event('rollback.failed', { fromVersion: verdict.version, toVersion: verdict.version, error: message }),
           event('alert.raised', { severity: 'critical', message }, 'rollback'),
         ]);
+        countOutcome('RollbackAlerts');
+        publishOutcomes();
         return { outcome: result.outcome, alert: true };
       }
     }

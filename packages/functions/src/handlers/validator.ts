@@ -5,8 +5,15 @@ import { FlagStreamRecordInput, parseFlagStreamRecord } from '@ffc/store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { ACTORS } from '../actors';
 import { createSnsEventPublisher } from '../aws/sns-event-publisher';
+import { countOutcome, publishOutcomes } from '../metrics';
 import { auditSinkFromEnv, flagStoreFromEnv, lazy, logger, regionalSettings, requiredEnv } from '../runtime';
 import { StreamOutcome, createStreamValidator } from '../validation/stream-validator';
+
+const OUTCOME_METRICS: Record<StreamOutcome['outcome'], string> = {
+  published: 'ChangesPublished',
+  'not-for-this-region': 'ChangesNotForThisRegion',
+  rejected: 'ChangesRejected',
+};
 
 interface StreamProcessor {
   process(change: NonNullable<ReturnType<typeof parseFlagStreamRecord>>): Promise<StreamOutcome | null>;
@@ -24,15 +31,19 @@ export function createValidatorHandler(validator: () => StreamProcessor) {
         if (!change) continue;
         const outcome = await validator().process(change);
         logger.info('flag_validated', { flagKey: change.flagKey, version: change.newDocument?.version, ...outcome });
+        if (outcome) countOutcome(OUTCOME_METRICS[outcome.outcome]);
       } catch (error) {
         logger.error('stream record failed; Lambda retries it, then sends it to the failure queue', {
           eventID: record.eventID,
           sequenceNumber: record.dynamodb?.SequenceNumber,
           error: error as Error,
         });
+        countOutcome('StreamRecordsFailed');
+        publishOutcomes();
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
       }
     }
+    publishOutcomes();
     return { batchItemFailures: [] };
   };
 }
