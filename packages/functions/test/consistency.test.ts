@@ -95,3 +95,33 @@ describe('consistency-checker handler', () => {
     );
   });
 });
+
+describe('the second source: readers acknowledging in Redis', () => {
+  test('a service missing from the logs but acknowledged by its reader counts as applied', () => {
+    const [verdict] = checkConsistency(
+      'eu-west-1',
+      [change],
+      [
+        { service: 'checkout-api', flagKey: change.flagKey, version: 7 },
+        { service: 'checkout-receipt', flagKey: change.flagKey, version: 7 },
+      ],
+      [{ service: 'search-api', flagKey: change.flagKey, version: 7 }],
+    );
+    expect(verdict.consistent).toBe(true);
+  });
+
+  test('the handler asks the acknowledgement source per change and region', async () => {
+    const asked: string[] = [];
+    const handler = createConsistencyCheckerHandler(() => ({
+      audit: new RecordingAudit(),
+      stage: 'pr-7',
+      acknowledged: async (c, region) => {
+        asked.push(`${c.flagKey}@${c.version}/${region}`);
+        return c.services.map((service) => ({ service, flagKey: c.flagKey, version: c.version }));
+      },
+    }));
+    const { verdicts } = await handler({ region: 'eu-west-1', changes: [change], rows: [] });
+    expect(asked).toEqual(['checkout-one-click@7/eu-west-1']);
+    expect(verdicts[0].consistent).toBe(true);
+  });
+});

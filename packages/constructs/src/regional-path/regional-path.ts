@@ -116,11 +116,10 @@ export class RegionalPath extends Construct {
     this.redis = new RegionalRedis(this, 'Redis', { stage, network: this.network, encryptionKey: key, production });
 
     const validator = fn('validator', 'validator', Duration.seconds(30));
-    const cacheUpdater = fn('cacheUpdater', 'cache-updater', Duration.seconds(20), {
-      REDIS_URL: this.redis.url,
-      REDIS_AUTH_SECRET_ARN: this.redis.authToken.secretArn,
-    });
-    const consistencyChecker = fn('consistencyChecker', 'consistency-checker', Duration.seconds(10));
+    // Both read the region's Redis: the updater writes entries, the checker reads readers' acknowledgements.
+    const redisAccess = { REDIS_URL: this.redis.url, REDIS_AUTH_SECRET_ARN: this.redis.authToken.secretArn };
+    const cacheUpdater = fn('cacheUpdater', 'cache-updater', Duration.seconds(20), redisAccess);
+    const consistencyChecker = fn('consistencyChecker', 'consistency-checker', Duration.seconds(10), redisAccess);
     const rollback = fn('rollback', 'rollback', Duration.seconds(15), { FLAG_TABLE_NAME: props.flagTable.tableName });
     const auditWriter = fn('auditWriter', 'audit-writer', Duration.seconds(60));
     const verificationScheduler = fn('verificationScheduler', 'verification-scheduler', Duration.minutes(2));
@@ -135,6 +134,7 @@ export class RegionalPath extends Construct {
     });
     cacheUpdater.addEnvironment('QUEUE_NAME_PREFIX', this.fanOut.queueNamePrefix);
     this.redis.authToken.grantRead(cacheUpdater);
+    this.redis.authToken.grantRead(consistencyChecker);
 
     new ValidatorSource(this, 'ValidatorSource', { stage, flagTable: props.flagTable, validator, encryptionKey: key });
     props.flagTable.grantReadWriteData(validator);

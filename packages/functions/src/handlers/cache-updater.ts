@@ -1,18 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  FlagCache,
-  FlagUpdate,
-  connectRedis,
-  createFlagCache,
-  flagAppliedRecord,
-  jsonLineLogger,
-  redisSettingsFromEnv,
-} from '@ffc/cache';
+import { FlagCache, FlagUpdate, createFlagCache, flagAppliedRecord, jsonLineLogger } from '@ffc/cache';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countOutcome, publishOutcomes } from '../metrics';
 import { serviceFromQueueArn } from '../queue-service';
-import { logger, regionalSettings, requiredEnv } from '../runtime';
+import { regionalRedisFromEnv } from '../regional-redis';
+import { regionalSettings, requiredEnv } from '../runtime';
 
 export interface CacheUpdaterDeps {
   readonly cache: FlagCache;
@@ -76,16 +68,8 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
 
 async function depsFromEnv(): Promise<CacheUpdaterDeps> {
   const settings = regionalSettings();
-  const secret = await new SecretsManagerClient({}).send(
-    new GetSecretValueCommand({ SecretId: requiredEnv('REDIS_AUTH_SECRET_ARN') }),
-  );
-  const redis = connectRedis({
-    ...redisSettingsFromEnv({ FFC_REDIS_URL: requiredEnv('REDIS_URL') }),
-    password: secret.SecretString,
-  });
-  redis.on('error', (error) => logger.warn('redis connection error', { error }));
   return {
-    cache: createFlagCache({ redis, stage: settings.stage }),
+    cache: createFlagCache({ redis: await regionalRedisFromEnv(), stage: settings.stage }),
     region: settings.region,
     queueNamePrefix: requiredEnv('QUEUE_NAME_PREFIX'),
   };

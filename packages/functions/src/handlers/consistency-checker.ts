@@ -1,8 +1,10 @@
 import { AuditEvent } from '@ffc/audit/lib/events';
+import { createFlagCache } from '@ffc/cache';
 import { ACTORS } from '../actors';
 import { AuditSink } from '../ports/audit-sink';
+import { regionalRedisFromEnv } from '../regional-redis';
 import { auditSinkFromEnv, lazy, regionalSettings } from '../runtime';
-import { ChangeToVerify, ResultRow, parseAppliedRows } from '../verification/applied-query';
+import { AppliedVersion, ChangeToVerify, ResultRow, parseAppliedRows } from '../verification/applied-query';
 import { Verdict, checkConsistency } from '../verification/consistency';
 
 /** The state machine's CheckConsistency payload. */
@@ -37,8 +39,18 @@ function auditOf(stage: string, verdict: Verdict): AuditEvent[] {
   return [applied, outcome];
 }
 
+export interface ConsistencyCheckerDeps {
+  readonly audit: AuditSink;
+  readonly stage: string;
+  /**
+   * The second source: which services' own readers acknowledged serving a change in this region.
+   * @default - Logs Insights only
+   */
+  readonly acknowledged?: (change: ChangeToVerify, region: string) => Promise<AppliedVersion[]>;
+}
+
 /** Compares what the services reported with what they should serve; records the answer; decides nothing else. */
-export function createConsistencyCheckerHandler(deps: () => { audit: AuditSink; stage: string }) {
+export function createConsistencyCheckerHandler(deps: () => ConsistencyCheckerDeps | Promise<ConsistencyCheckerDeps>) {
   return async (request: ConsistencyRequest): Promise<{ verdicts: Verdict[] }> => {
     if (
       !request ||
@@ -50,13 +62,32 @@ export function createConsistencyCheckerHandler(deps: () => { audit: AuditSink; 
         'consistency check needs { region, changes[], rows[] } (the verification state machine sends it)',
       );
     }
-    const verdicts = checkConsistency(request.region, request.changes, parseAppliedRows(request.rows));
-    const { audit, stage } = deps();
+    const { audit, stage, acknowledged } = await deps();
+    const acknowledgements = acknowledged
+      ? (await Promise.all(request.changes.map((c) => acknowledged(c, request.region)))).flat()
+      : [];
+    const verdicts = checkConsistency(
+      request.region,
+      request.changes,
+      parseAppliedRows(request.rows),
+      acknowledgements,
+    );
     await audit.record(verdicts.flatMap((verdict) => auditOf(stage, verdict)));
     return { verdicts };
   };
 }
 
 export const handler = createConsistencyCheckerHandler(
-  lazy(() => ({ audit: auditSinkFromEnv(), stage: regionalSettings().stage })),
+  lazy(async () => {
+    const { stage } = regionalSettings();
+    const cache = createFlagCache({ redis: await regionalRedisFromEnv(), stage });
+    return {
+      audit: auditSinkFromEnv(),
+      stage,
+      acknowledged: async (change: ChangeToVerify, region: string) =>
+        (await cache.acknowledgements(change.flagKey, change.version))
+          .filter((ack) => ack.region === region)
+          .map(({ service, flagKey, version }) => ({ service, flagKey, version })),
+    };
+  }),
 );

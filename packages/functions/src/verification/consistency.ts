@@ -14,15 +14,17 @@ export interface Verdict extends ChangeToVerify {
 /**
  * Compares what every targeted service reported against the expected version. Pure and deterministic: the
  * expected set is explicit, a newer version also counts as applied (a later change superseded this one),
- * and differences are listed in service order.
+ * and differences are listed in service order. Two sources count alike: the cache updater's `flag_applied`
+ * lines (Logs Insights) and the services' own readers' acknowledgements (Redis).
  */
 export function checkConsistency(
   region: string,
   changes: readonly ChangeToVerify[],
   applied: readonly AppliedVersion[],
+  acknowledged: readonly AppliedVersion[] = [],
 ): Verdict[] {
   const newest = new Map<string, number>();
-  for (const row of applied) {
+  for (const row of [...applied, ...acknowledged]) {
     const key = `${row.flagKey}\u0000${row.service}`;
     newest.set(key, Math.max(newest.get(key) ?? -Infinity, row.version));
   }
