@@ -18,7 +18,7 @@ const store = storeProject(root, { tools });
 const functions = functionsProject(root, { tools, rules, cache, audit, store });
 const constructs = constructsProject(root, { functions, store, cache, tools });
 infraProject(root, { constructs, rules, tools });
-cliProject(root, { tools, rules, cache, audit, store });
+cliProject(root, { tools, rules, cache, audit, store, functions });
 
 root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
 assertNoPrivateWorkspaceDeps(constructs, root);

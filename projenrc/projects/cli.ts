@@ -6,13 +6,20 @@ import { addInternalDependency, finishSubproject, subprojectOptions } from '../w
 /** `apps/cli`: the `ffc` command operators and CI use. */
 export function cliProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; rules: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject },
+  deps: {
+    tools: TypeScriptProject;
+    rules: TypeScriptProject;
+    cache: TypeScriptProject;
+    audit: TypeScriptProject;
+    store: TypeScriptProject;
+    functions: TypeScriptProject;
+  },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/cli', 'apps/cli'),
     description: 'ffc: set, validate, inspect and audit feature flags',
     bin: { ffc: 'bin/ffc' },
-    deps: ['commander@^14.0.1', '@aws-sdk/client-dynamodb@^3.1164.0'],
+    deps: ['commander@^14.0.1', '@aws-sdk/client-dynamodb@^3.1164.0', '@aws-sdk/lib-dynamodb@^3.1162.0'],
   });
   // A committed launcher: npm links workspace bins only if the target exists at install time.
   new TextFile(project, 'bin/ffc', {
@@ -24,6 +31,8 @@ export function cliProject(
   addInternalDependency(project, deps.cache);
   addInternalDependency(project, deps.audit);
   addInternalDependency(project, deps.store);
+  // `ffc set` validates with the same store-backed context as every region's stream validator.
+  addInternalDependency(project, deps.functions);
   addInternalDependency(project, deps.tools);
   finishSubproject(project);
   return project;

@@ -2,6 +2,7 @@ import { engineSettings } from '@ffc/tools';
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit';
 import { registerRulesCommands } from './commands/rules';
+import { registerSetCommand } from './commands/set';
 import { checkEngines } from './doctor';
 
 /** Writes go through these so tests can capture them. */
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo = processIo): Command {
 
   registerAuditCommands(program, io);
   registerRulesCommands(program, io);
+  registerSetCommand(program, io);
   return program;
 }
 

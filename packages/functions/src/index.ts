@@ -6,6 +6,7 @@ export * from './aws/sns-event-publisher';
 export * from './aws/sqs-audit-sink';
 export * from './validation/target-services';
 export * from './validation/stream-validator';
+export * from './validation/store-context';
 export * from './verification/applied-query';
 export * from './verification/consistency';
 export { createValidatorHandler } from './handlers/validator';

@@ -2,20 +2,17 @@ import { AuditEvent } from '@ffc/audit/lib/events';
 import {
   CONNECTOR_IDENTITY_PREFIX,
   FlagChange,
-  HistoryEntry,
   ServiceCatalogue,
   createValidationContext,
-  parseFlagChange,
   validateChange,
 } from '@ffc/rules';
 import { FlagDocument, FlagStore, FlagStreamChange } from '@ffc/store';
 import { canonicalJson } from './canonical-json';
+import { changeOf, validationContextFromStore } from './store-context';
 import { targetServices } from './target-services';
 import { AuditSink } from '../ports/audit-sink';
 import { ChangePublisher } from '../ports/change-publisher';
 
-/** Fields the store adds to a flag document; they are not part of the change the rules validate. */
-const STORE_FIELDS = ['correlationId', 'rollbackOf', 'restoreOf', 'sourceVersion'] as const;
 /** What a restore or rollback must reproduce exactly from the version it names. */
 const CONTENT_FIELDS = ['type', 'value', 'services', 'regions', 'rollout', 'targeting', 'prerequisites'] as const;
 
@@ -35,14 +32,6 @@ export type StreamOutcome =
   | { readonly outcome: 'published'; readonly services: readonly string[] }
   | { readonly outcome: 'not-for-this-region' }
   | { readonly outcome: 'rejected'; readonly ruleIds: readonly string[]; readonly restore: string };
-
-/** Splits a stored document into the change the rules validate and its correlation id. */
-export function changeOf(document: FlagDocument): { change: FlagChange; correlationId: string } {
-  const fields: Record<string, unknown> = { ...document };
-  for (const field of STORE_FIELDS) delete fields[field];
-  const change = parseFlagChange(fields);
-  return { change, correlationId: document.correlationId ?? `${change.flagKey}@${change.version}` };
-}
 
 /**
  * What the stream validator does with one write to a flag's current document: an operator's change is
@@ -146,18 +135,7 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
           : publish(change, parsed.correlationId);
       }
 
-      const previous = stream.oldDocument ? changeOf(stream.oldDocument).change : undefined;
-      const prerequisites = await Promise.all((change.prerequisites ?? []).map((p) => deps.store.get(p.flagKey)));
-      const history = await deps.store.history(change.flagKey, { limit: 50 });
-      const context = createValidationContext({
-        now: change.changedAt,
-        stage: deps.stage,
-        production: deps.production,
-        catalogue: deps.catalogue,
-        current: previous,
-        prerequisites: prerequisites.filter((p): p is FlagDocument => p !== null).map((p) => changeOf(p).change),
-        history: history.filter((h) => h.version < change.version).map(toHistoryEntry),
-      });
+      const context = await validationContextFromStore(deps.store, change, stream.oldDocument, deps);
       const verdict = validateChange(change, context);
       if (verdict.valid) return publish(change, parsed.correlationId);
       const errors = verdict.violations.filter((v) => v.severity === 'error');
@@ -169,16 +147,5 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
         errors.map((v) => `${v.ruleId} ${v.path}: ${v.message}`),
       );
     },
-  };
-}
-
-function toHistoryEntry(document: FlagDocument): HistoryEntry {
-  const rollout = (document as { rollout?: { percentage?: number } }).rollout;
-  return {
-    version: document.version,
-    kind: document.kind ?? 'change',
-    changedAt: document.changedAt ?? new Date(0).toISOString(),
-    changedBy: document.changedBy ?? 'unknown',
-    rolloutPercentage: rollout?.percentage,
   };
 }

@@ -1,0 +1,61 @@
+import {
+  FlagChange,
+  HistoryEntry,
+  ServiceCatalogue,
+  ValidationContext,
+  createValidationContext,
+  parseFlagChange,
+} from '@ffc/rules';
+import { FlagDocument, FlagStore } from '@ffc/store';
+
+/** Fields the store adds to a flag document; they are not part of the change the rules validate. */
+const STORE_FIELDS = ['correlationId', 'rollbackOf', 'restoreOf', 'sourceVersion'] as const;
+
+/** Splits a stored document into the change the rules validate and its correlation id. */
+export function changeOf(document: FlagDocument): { change: FlagChange; correlationId: string } {
+  const fields: Record<string, unknown> = { ...document };
+  for (const field of STORE_FIELDS) delete fields[field];
+  const change = parseFlagChange(fields);
+  return { change, correlationId: document.correlationId ?? `${change.flagKey}@${change.version}` };
+}
+
+export interface StagePolicyInput {
+  readonly stage: string;
+  readonly production: boolean;
+  readonly catalogue: ServiceCatalogue;
+}
+
+/**
+ * The validation context of a change as the flag table knows it: the version it replaces, its prerequisites'
+ * current state and its history. The write path (`ffc set`) and every region's stream validator build it the
+ * same way, so they reach the same verdict; `now` is the change's own timestamp.
+ */
+export async function validationContextFromStore(
+  store: FlagStore,
+  change: FlagChange,
+  previous: FlagDocument | undefined,
+  policy: StagePolicyInput,
+): Promise<ValidationContext> {
+  const prerequisites = await Promise.all((change.prerequisites ?? []).map((p) => store.get(p.flagKey)));
+  const history = await store.history(change.flagKey, { limit: 50 });
+  return createValidationContext({
+    now: change.changedAt,
+    stage: policy.stage,
+    production: policy.production,
+    catalogue: policy.catalogue,
+    current: previous ? changeOf(previous).change : undefined,
+    prerequisites: prerequisites.filter((p): p is FlagDocument => p !== null).map((p) => changeOf(p).change),
+    history: history.filter((h) => h.version < change.version).map(toHistoryEntry),
+  });
+}
+
+function toHistoryEntry(document: FlagDocument): HistoryEntry {
+  const rollout = (document as { rollout?: { percentage?: number } }).rollout;
+  return {
+    version: document.version,
+    kind: document.kind ?? 'change',
+    changedAt: document.changedAt ?? new Date(0).toISOString(),
+    changedBy: document.changedBy ?? 'unknown',
+    rolloutPercentage: rollout?.percentage,
+  };
+}
