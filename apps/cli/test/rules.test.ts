@@ -1,25 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main } from '../src/main';
+import { exampleChange } from '@ffc/rules';
+import { ffc } from './support/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffc-rules-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const change = {
-  flagKey: 'checkout-one-click',
-  stage: 'qa',
-  type: 'boolean',
-  value: true,
-  services: ['checkout-receipt'],
-  owner: 'checkout',
-  description: 'One-click checkout for returning customers',
-  changedBy: 'jdoe',
-  reason: 'Try one-click checkout in QA',
-  version: 1,
-  kind: 'change',
-  changedAt: new Date().toISOString(),
-};
+const change = exampleChange({ reason: 'Try one-click checkout in QA', ticket: undefined });
 const file = (name: string, content: unknown) => {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
@@ -28,16 +16,6 @@ const file = (name: string, content: unknown) => {
 const valid = file('valid.json', change);
 const invalid = file('invalid.json', { ...change, flagKey: 'Checkout_V2', rollout: { percentage: 150 } });
 const malformed = file('malformed.json', '{"flagKey": ');
-
-async function ffc(...args: string[]) {
-  let out = '';
-  let err = '';
-  process.exitCode = 0;
-  await main(['node', 'ffc', ...args], { out: (t) => (out += t), err: (t) => (err += t) });
-  const exitCode = process.exitCode;
-  process.exitCode = 0;
-  return { out, err, exitCode };
-}
 
 describe('ffc validate', () => {
   test('a valid change exits 0', async () => {

@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { exampleChange } from '@ffc/rules';
 import { createFlagTable, deleteFlagTable, flagTableName } from '@ffc/store';
 import { ensureEngines } from '@ffc/tools';
+import { ffc } from './support/run-cli';
 import { flagStoreFor } from '../src/commands/set';
-import { main } from '../src/main';
 
 const stage = `c${randomBytes(3).toString('hex')}`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-set-'));
@@ -17,27 +18,8 @@ function changeFile(name: string, change: Record<string, unknown>): string {
   return file;
 }
 
-const change = {
-  flagKey: 'checkout-one-click',
-  type: 'boolean',
-  value: true,
-  services: ['checkout-receipt'],
-  owner: 'checkout',
-  description: 'One-click checkout for returning customers',
-  changedBy: 'jdoe',
-  reason: 'Ramp one-click checkout after the A/B test won',
-  ticket: 'CHK-1234',
-};
-
-async function ffc(...args: string[]) {
-  let out = '';
-  let err = '';
-  process.exitCode = 0;
-  await main(['node', 'ffc', ...args], { out: (t) => (out += t), err: (t) => (err += t) });
-  const code = process.exitCode;
-  process.exitCode = 0;
-  return { out, err, code };
-}
+// What an operator writes: set computes stage, version, kind and changedAt.
+const { stage: _stage, version: _version, kind: _kind, changedAt: _changedAt, ...change } = exampleChange();
 
 describe('ffc set against DynamoDB Local', () => {
   let client: DynamoDBClient;
@@ -61,7 +43,7 @@ describe('ffc set against DynamoDB Local', () => {
 
   test('writes a valid change as the next version, with a correlation id', async () => {
     const result = await ffc('set', changeFile('v1.json', change), '--stage', stage, '--json');
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.out)).toMatchObject({ flagKey: 'checkout-one-click', version: 1, written: true });
     const stored = await store().get('checkout-one-click');
     expect(stored).toMatchObject({
@@ -77,7 +59,7 @@ describe('ffc set against DynamoDB Local', () => {
 
   test('an invalid change is refused with its rule ids and nothing is written', async () => {
     const result = await ffc('set', changeFile('bad.json', { ...change, value: 'yes' }), '--stage', stage);
-    expect(result.code).toBe(1);
+    expect(result.exitCode).toBe(1);
     expect(result.err).toMatch(/refused by the rules, nothing written/);
     expect(result.err).toMatch(/error FFC-/);
     expect((await store().get('checkout-one-click'))?.version).toBe(2);
@@ -85,27 +67,27 @@ describe('ffc set against DynamoDB Local', () => {
 
   test('--dry-run validates against the current state and writes nothing', async () => {
     const result = await ffc('set', changeFile('dry.json', change), '--stage', stage, '--dry-run');
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     expect(result.out).toMatch(/dry run, nothing written/);
     expect((await store().get('checkout-one-click'))?.version).toBe(2);
   });
 
   test('a stale explicit version, a connector-only kind and unreadable input are refused', async () => {
-    expect((await ffc('set', changeFile('stale.json', { ...change, version: 2 }), '--stage', stage)).code).toBe(1);
+    expect((await ffc('set', changeFile('stale.json', { ...change, version: 2 }), '--stage', stage)).exitCode).toBe(1);
     expect(
-      (await ffc('set', changeFile('rollback.json', { ...change, kind: 'rollback' }), '--stage', stage)).code,
+      (await ffc('set', changeFile('rollback.json', { ...change, kind: 'rollback' }), '--stage', stage)).exitCode,
     ).toBe(2);
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{ not json');
     const result = await ffc('set', broken, '--stage', stage);
-    expect(result.code).toBe(2);
+    expect(result.exitCode).toBe(2);
     expect(result.err).toMatch(/broken\.json/);
   });
 
   test('no stage is a usage error', async () => {
     const saved = process.env.FFC_STAGE;
     delete process.env.FFC_STAGE;
-    expect((await ffc('set', changeFile('x.json', change))).code).toBe(2);
+    expect((await ffc('set', changeFile('x.json', change))).exitCode).toBe(2);
     if (saved !== undefined) process.env.FFC_STAGE = saved;
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { measure, reportBenchmark, summarise } from '@ffc/tools';
-import { createValidationContext, deriveFacts, rules, validateChange } from '../src';
+import { createValidationContext, deriveFacts, exampleChange, rules, validateChange } from '../src';
 import { compileRuleSet } from '../src/engine/compile';
 import { generateCases } from '../test/support/generate';
 import { createReferenceEngine } from '../test/support/reference-engine';
@@ -33,21 +33,7 @@ function coldStart(script: string): number {
   return summarise(samples).p50;
 }
 
-const ONE_CHANGE = JSON.stringify({
-  flagKey: 'checkout-one-click',
-  stage: 'live',
-  type: 'boolean',
-  value: true,
-  services: ['checkout-receipt'],
-  owner: 'checkout',
-  description: 'One-click checkout for returning customers',
-  changedBy: 'jdoe',
-  reason: 'Ramp one-click checkout',
-  ticket: 'CHK-1',
-  version: 1,
-  kind: 'change',
-  changedAt: '2025-03-04T10:00:00Z',
-});
+const ONE_CHANGE = JSON.stringify(exampleChange({ stage: 'live', changedAt: '2025-03-04T10:00:00Z' }));
 const compiledScript = `const r=require(${JSON.stringify(LIB)});r.validateChange(r.parseFlagChangeJson(${JSON.stringify(ONE_CHANGE)}),r.createValidationContext({now:Date.now(),stage:'live',production:true}));`;
 const referenceScript = `const r=require(${JSON.stringify(LIB)});const {Engine}=require('json-rules-engine');const e=new Engine(r.rules.map(x=>x.properties));for(const [n,o] of Object.entries(r.customOperators))e.addOperator(n,(f,v)=>o.evaluate(f,o.prepare(v)));e.run(r.deriveFacts(r.parseFlagChangeJson(${JSON.stringify(ONE_CHANGE)}),r.createValidationContext({now:Date.now(),stage:'live',production:true})));`;
 

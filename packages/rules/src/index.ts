@@ -1,5 +1,6 @@
 export * from './flag-key';
 export * from './model/flag-change';
+export * from './model/example';
 export * from './model/parse';
 export * from './model/parse-error';
 export * from './catalogue/catalogue';

@@ -88,3 +88,12 @@ describe('parseFlagChange', () => {
     expect(parsed.value).toEqual({ a: 1 });
   });
 });
+
+describe('exampleChange', () => {
+  test('passes every rule in a non-production stage', async () => {
+    const { createValidationContext, exampleChange, validateChange } = await import('../src');
+    const change = exampleChange();
+    const verdict = validateChange(change, createValidationContext({ now: change.changedAt, stage: change.stage }));
+    expect(verdict.violations.filter((v) => v.severity === 'error')).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AuditEvent } from '@ffc/audit/lib/events';
-import { FlagChange } from '@ffc/rules';
+import { FlagChange, exampleChange } from '@ffc/rules';
 import { FlagStore, createFlagStore, createFlagTable, deleteFlagTable } from '@ffc/store';
 import { ensureEngines } from '@ffc/tools';
 import { AuditSink, ChangePublisher, PublishedChange } from '../../src';
@@ -17,24 +17,9 @@ import { AuditSink, ChangePublisher, PublishedChange } from '../../src';
 export const STAGE = 'pr-7';
 export const REGION = 'eu-west-1';
 
-/** A non-production change that breaks no rule: a new boolean flag for one checkout service. */
+/** A non-production change that breaks no rule, in this test stage. */
 export function validChange(overrides: Partial<FlagChange> = {}): FlagChange {
-  return {
-    flagKey: 'checkout-one-click',
-    stage: STAGE,
-    type: 'boolean',
-    value: true,
-    services: ['checkout-receipt'],
-    owner: 'checkout',
-    description: 'One-click checkout for returning customers',
-    changedBy: 'jdoe',
-    reason: 'Ramp one-click checkout after the A/B test won',
-    ticket: 'CHK-1234',
-    version: 1,
-    kind: 'change',
-    changedAt: new Date().toISOString(),
-    ...overrides,
-  };
+  return exampleChange({ stage: STAGE, ...overrides });
 }
 
 export class RecordingAudit implements AuditSink {
