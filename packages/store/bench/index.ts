@@ -3,23 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureEngines, LatencySummary, measure, reportBenchmark, summarise } from '@ffc/tools';
 import { createFlagStore, createFlagTable, deleteFlagTable, FlagDocument, FlagStore } from '../src';
+import { REGIONS } from '../test/local-table';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const WARMUP = 30;
-const REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ca-central-1',
-  'sa-east-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-];
 
 function document(flagKey: string, version: number): FlagDocument {
   return {

@@ -10,22 +10,7 @@ import {
   VersionConflictError,
   VersionNotReachedError,
 } from '../src';
-import { flagDocument, uniqueFlagKey, useLocalFlagTable } from './local-table';
-
-const REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ca-central-1',
-  'sa-east-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-];
+import { REGIONS, flagDocument, uniqueFlagKey, useLocalFlagTable } from './local-table';
 
 const table = useLocalFlagTable();
 let store: FlagStore;

@@ -12,6 +12,22 @@ export interface LocalFlagTable {
   readonly documentClient: DynamoDBDocumentClient;
 }
 
+/** The twelve regions flags are served in (as in the catalogue, which this package does not depend on). */
+export const REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+];
+
 /** DynamoDB Local accepts any credentials; the region only has to be a valid one. */
 export function localClientConfig(endpoint: string) {
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
