@@ -1,11 +1,5 @@
 import { AuditEvent } from '@ffc/audit/lib/events';
-import {
-  CONNECTOR_IDENTITY_PREFIX,
-  FlagChange,
-  ServiceCatalogue,
-  createValidationContext,
-  validateChange,
-} from '@ffc/rules';
+import { CONNECTOR_IDENTITY_PREFIX, FlagChange, ServiceCatalogue, indexCatalogue, validateChange } from '@ffc/rules';
 import { FlagDocument, FlagStore, FlagStreamChange } from '@ffc/store';
 import { canonicalJson } from './canonical-json';
 import { changeOf, validationContextFromStore } from './store-context';
@@ -42,8 +36,7 @@ export type StreamOutcome =
  */
 export function createStreamValidator(deps: StreamValidatorDeps) {
   async function publish(change: FlagChange, correlationId: string): Promise<StreamOutcome> {
-    const context = createValidationContext({ now: change.changedAt, stage: deps.stage, catalogue: deps.catalogue });
-    const services = targetServices(change, deps.region, context.catalogue);
+    const services = targetServices(change, deps.region, indexCatalogue(deps.catalogue));
     if (services.length === 0) return { outcome: 'not-for-this-region' };
     await deps.publisher.publish({ change, region: deps.region, services, correlationId });
     await deps.audit.record([auditEvent(change, correlationId, 'change.published', { targetServices: services })]);
