@@ -7,7 +7,7 @@ export * from './catalogue/catalogue';
 export * from './context';
 export * from './engine/rule-types';
 export * from './engine/validate';
-export { compileConditions, compileRule, compileRules, CompiledRule, Predicate } from './engine/compile';
+export { compileRuleSet, CompiledRule, CompiledRuleSet, Predicate } from './engine/compile';
 export { customOperators, CustomOperator } from './engine/operators';
 export { deriveFacts, Facts } from './facts/facts';
 export { rules, findRule } from './rules';

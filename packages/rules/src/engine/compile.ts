@@ -43,8 +43,13 @@ class ConditionWriter {
     return this.writeFact(condition);
   }
 
+  /** The expression that reads a fact. */
+  read(fact: string): string {
+    return /^[A-Za-z_$][\w$]*$/.test(fact) ? `f.${fact}` : `f[${JSON.stringify(fact)}]`;
+  }
+
   private writeFact({ fact, operator, value }: FactCondition): string {
-    const read = /^[A-Za-z_$][\w$]*$/.test(fact) ? `f.${fact}` : `f[${JSON.stringify(fact)}]`;
+    const read = this.read(fact);
     const strict = STRICT_OPERATORS[operator];
     if (strict) return `(${read} ${strict} ${this.literal(value)})`;
     if (operator in helpers) return `h.${operator}(${read}, ${this.literal(value)})`;
@@ -60,7 +65,7 @@ class ConditionWriter {
     return this.constant(value);
   }
 
-  private constant(value: unknown): string {
+  constant(value: unknown): string {
     this.constants.push(value);
     return `k[${this.constants.length - 1}]`;
   }
@@ -68,6 +73,46 @@ class ConditionWriter {
 
 /** Writes the indexes of the violated rules into `hits` and returns how many there are. */
 export type ViolationScan = (facts: Facts, hits: number[]) => number;
+
+const REGEX_OPERATORS: Record<string, string> = { matches: '', matchesIgnoringCase: 'i' };
+/** Backreferences renumber and named groups clash once patterns are joined: such patterns run alone. */
+const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
+/** Below this many, one joined regex saves less than the extra test costs. */
+const MIN_REGEX_RUN = 4;
+
+/** The fact and regex of a rule that is nothing but one regex test of one fact. */
+function soleRegexTest(condition: Condition): { fact: string; pattern: string; flags: string } | undefined {
+  const only = 'all' in condition && condition.all.length === 1 ? condition.all[0] : condition;
+  if (!('fact' in only) || !(only.operator in REGEX_OPERATORS)) return undefined;
+  return { fact: only.fact, pattern: String(only.value), flags: REGEX_OPERATORS[only.operator] };
+}
+
+/**
+ * Consecutive rules that each test one regex against the same fact (the secret and personal-data
+ * detectors), as [first, end) index ranges with the regexes that guard them: one joined regex per flag
+ * set. The scan runs the rules one by one only when a guard matches. `(?:a)|(?:b)` matches a string
+ * exactly when `a` or `b` does, so the verdicts are the same, but a clean value costs two passes, not dozens.
+ */
+function regexRuns(conditions: readonly Condition[]) {
+  const runs: { first: number; end: number; fact: string; joined: RegExp[] }[] = [];
+  let first = 0;
+  while (first < conditions.length) {
+    const head = soleRegexTest(conditions[first]);
+    let end = first + 1;
+    while (head && end < conditions.length && soleRegexTest(conditions[end])?.fact === head.fact) end++;
+    if (head && end - first >= MIN_REGEX_RUN) {
+      const tests = conditions.slice(first, end).map((c) => soleRegexTest(c)!);
+      const alone = tests.filter((t) => UNJOINABLE.test(t.pattern)).map((t) => new RegExp(t.pattern, t.flags));
+      const joined = ['', 'i'].flatMap((flags) => {
+        const patterns = tests.filter((t) => t.flags === flags && !UNJOINABLE.test(t.pattern));
+        return patterns.length ? [new RegExp(patterns.map((t) => `(?:${t.pattern})`).join('|'), flags)] : [];
+      });
+      runs.push({ first, end, fact: head.fact, joined: [...joined, ...alone] });
+    }
+    first = end;
+  }
+  return runs;
+}
 
 /**
  * Turns the conditions of many rules into plain synchronous code with one `new Function` (one parse at
@@ -81,7 +126,14 @@ export function compileConditionSet(conditions: readonly Condition[]): {
   const writer = new ConditionWriter();
   const expressions = conditions.map((c) => writer.write(c));
   const predicates = expressions.map((e) => `(f) => ${e}`).join(',\n');
-  const scan = expressions.map((e, i) => `  if (${e}) hits[n++] = ${i};`).join('\n');
+  const lines = expressions.map((e, i) => `  if (${e}) hits[n++] = ${i};`);
+  for (const { first, end, fact, joined } of regexRuns(conditions)) {
+    const read = writer.read(fact);
+    const anyMatch = joined.map((regex) => `${writer.constant(regex)}.test(${read})`).join(' || ');
+    lines[first] = `  if (typeof ${read} === 'string' && (${anyMatch})) {\n${lines[first]}`;
+    lines[end - 1] = `${lines[end - 1]}\n  }`;
+  }
+  const scan = lines.join('\n');
   // Source generated from the rules' JSON at load time, never from a change: no input reaches the code.
   const build = new Function(
     'h',
@@ -90,11 +142,6 @@ export function compileConditionSet(conditions: readonly Condition[]): {
     `return {\npredicates: [\n${predicates}\n],\nscan: (f, hits) => {\n  let n = 0;\n${scan}\n  return n;\n}\n};`,
   );
   return build(helpers, customOperators, writer.constants);
-}
-
-/** Turns one rule's JSON conditions into a plain synchronous predicate. */
-export function compileConditions(condition: Condition): Predicate {
-  return compileConditionSet([condition]).predicates[0];
 }
 
 /** Fills `{factName}` placeholders of a message from the facts of the change that broke the rule. */
@@ -129,12 +176,4 @@ export function compileRuleSet(ruleSet: readonly RuleDefinition[]): CompiledRule
   const { predicates, scan } = compileConditionSet(ruleSet.map((rule) => rule.properties.conditions));
   const compiled = ruleSet.map((rule, i) => ({ rule, violated: predicates[i], message: compileMessage(rule.message) }));
   return { rules: compiled, scan };
-}
-
-export function compileRules(ruleSet: readonly RuleDefinition[]): CompiledRule[] {
-  return [...compileRuleSet(ruleSet).rules];
-}
-
-export function compileRule(rule: RuleDefinition): CompiledRule {
-  return compileRules([rule])[0];
 }

@@ -1,5 +1,6 @@
 import { ValidationContext } from '../context';
 import { compareWithCurrent } from './comparison';
+import { jsonByteLength } from './json-size';
 import { measurePrerequisites } from './prerequisites';
 import { measureScope } from './scope';
 import { measureTargeting } from './targeting';
@@ -17,8 +18,8 @@ export type Facts = ReturnType<typeof deriveFacts>;
 export function deriveFacts(change: FlagChange, context: ValidationContext) {
   const { value, rollout, tags = NO_TAGS } = change;
   const changedAt = parseInstant(change.changedAt);
-  const valueJson = JSON.stringify(value);
-  const valueBytes = Buffer.byteLength(valueJson);
+  // A parsed change always has a value: undefined would have been rejected as a missing field.
+  const valueBytes = jsonByteLength(value) as number;
   const percentage = rollout ? rollout.percentage : null;
   const shape = measureValue(value);
   const targeting = change.targeting?.length ? measureTargeting(change.targeting) : NO_TARGETING;
@@ -46,10 +47,11 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueMagnitude: typeof value === 'number' ? Math.abs(value) : null,
     valueString: typeof value === 'string' ? value : null,
     valueStringLength: typeof value === 'string' ? value.length : null,
-    valueIsEmptyContainer: valueJson === '{}' || valueJson === '[]',
+    // `{}` and `[]` are the only objects JSON writes in two bytes.
+    valueIsEmptyContainer: valueBytes === 2 && typeof value === 'object',
     valueBytes,
     // The whole document as the flag table stores it (value included): no copy of the change needed.
-    documentBytes: Buffer.byteLength(JSON.stringify(change)),
+    documentBytes: jsonByteLength(change) as number,
     valueDepth: shape.valueDepth,
     valueNodeCount: shape.valueNodeCount,
     valueMaxArrayLength: shape.valueMaxArrayLength,

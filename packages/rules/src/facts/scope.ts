@@ -53,7 +53,7 @@ export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
   const deprecatedServices = known.filter((s) => s.lifecycle === 'deprecated').map((s) => s.id);
   const duplicateServices = duplicates(services);
   const duplicateRegions = regions ? duplicates(regions) : [];
-  const keyTeamPrefix = catalogue.catalogue.teams.find((team) => change.flagKey.startsWith(`${team}-`)) ?? null;
+  const keyTeamPrefix = catalogue.catalogue.teams.find((team) => startsWithWord(change.flagKey, team)) ?? null;
   return {
     wildcard,
     wildcardMixed: services.includes('*') && services.length > 1,
@@ -103,9 +103,25 @@ function teamCount(services: readonly CatalogueService[]): number {
   return teams.length;
 }
 
-function duplicates(items: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const item of items) (seen.has(item) ? repeated : seen).add(item);
-  return [...repeated];
+/** Whether `key` is `word-…`, without building `word-` for every team of every change. */
+const startsWithWord = (key: string, word: string) => key.charCodeAt(word.length) === DASH && key.startsWith(word);
+const DASH = 45;
+
+/** Repeated items, each once, in the order they repeat. Short lists (nearly all) are walked without sets. */
+function duplicates(items: readonly string[]): readonly string[] {
+  if (items.length > SHORT_LIST) {
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const item of items) (seen.has(item) ? repeated : seen).add(item);
+    return [...repeated];
+  }
+  let repeated: string[] | undefined;
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
+    if (items.indexOf(item) < i && !repeated?.includes(item)) (repeated ??= []).push(item);
+  }
+  return repeated ?? NONE;
 }
+
+const SHORT_LIST = 16;
+const NONE: readonly string[] = Object.freeze([]);

@@ -27,13 +27,15 @@ const numberAt = (text: string, from: number, digits: number): number => {
 };
 
 /**
- * The common `YYYY-MM-DDTHH:MM:SSZ` shape without the regex and Date.parse (history makes a dozen per
- * change). Only unambiguous instants take this path (days up to 28, years from 1970), where
- * `Date.UTC` and `Date.parse` agree; everything else returns null and goes the general way.
+ * The common `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` shapes (the second is what
+ * `toISOString`, and so the flag store, writes) without the regex and Date.parse: history makes a dozen
+ * per change. Only unambiguous instants take this path (days up to 28, years from 1970), where `Date.UTC`
+ * and `Date.parse` agree; everything else returns null and goes the general way.
  */
 function parsePlainUtcInstant(text: string): number | null {
-  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T') return null;
-  if (text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return null;
+  const millis = text.length === 24 && text[19] === '.' ? numberAt(text, 20, 3) : text.length === 20 ? 0 : NaN;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T') return null;
+  if (text[13] !== ':' || text[16] !== ':' || text[text.length - 1] !== 'Z' || !(millis >= 0)) return null;
   const year = numberAt(text, 0, 4);
   const month = numberAt(text, 5, 2);
   const day = numberAt(text, 8, 2);
@@ -43,7 +45,21 @@ function parsePlainUtcInstant(text: string): number | null {
   // NaN (a non-digit) fails every comparison below.
   const unambiguous =
     year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59;
-  return unambiguous ? Date.UTC(year, month - 1, day, hour, minute, second) : null;
+  if (!unambiguous) return null;
+  return (((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (Hinnant's days_from_civil, for years from 1970):
+ * integer arithmetic instead of a call to Date.UTC, which cost most of a history entry.
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

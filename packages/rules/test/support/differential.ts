@@ -1,10 +1,13 @@
 import { generateCases } from './generate';
 import { createReferenceEngine } from './reference-engine';
-import { compileRule, createValidationContext, deriveFacts, RuleDefinition, rules } from '../../src';
+import { compileRuleSet, createValidationContext, deriveFacts, RuleDefinition, rules } from '../../src';
 
 export interface Disagreement {
   readonly index: number;
+  /** What the validator's scan found. */
   readonly compiled: string[];
+  /** What the per-rule predicates found, when it differs from the scan. */
+  readonly predicates?: string[];
   readonly reference: string[];
 }
 
@@ -28,22 +31,29 @@ export function withPlantedBug(ruleSet: readonly RuleDefinition[]): RuleDefiniti
  * json-rules-engine with the registry's rules; returns where they disagree and how often rules fired.
  */
 export async function runDifferential(count: number, seed: number, compiledFrom: readonly RuleDefinition[] = rules) {
-  const compiled = compiledFrom.map(compileRule);
+  const compiled = compileRuleSet(compiledFrom);
   const reference = createReferenceEngine(rules);
   const disagreements: Disagreement[] = [];
   const fired = new Set<string>();
+  const hits: number[] = [];
   let clean = 0;
   for (const [index, { change, context }] of generateCases(count, seed).entries()) {
     const facts = deriveFacts(change, createValidationContext(context));
-    const fromCompiled = compiled
+    const found = compiled.scan(facts, hits);
+    const fromCompiled = hits
+      .slice(0, found)
+      .map((i) => compiled.rules[i].rule.ruleId)
+      .sort();
+    const fromPredicates = compiled.rules
       .filter((r) => r.violated(facts))
       .map((r) => r.rule.ruleId)
       .sort();
     const fromReference = (await reference(facts)).sort();
     fromCompiled.forEach((id) => fired.add(id));
     if (fromCompiled.length === 0) clean++;
-    if (fromCompiled.join() !== fromReference.join()) {
-      disagreements.push({ index, compiled: fromCompiled, reference: fromReference });
+    if (fromCompiled.join() !== fromReference.join() || fromPredicates.join() !== fromReference.join()) {
+      const predicates = fromPredicates.join() === fromCompiled.join() ? undefined : fromPredicates;
+      disagreements.push({ index, compiled: fromCompiled, predicates, reference: fromReference });
     }
   }
   return { count, disagreements, rulesFired: fired.size, clean };
