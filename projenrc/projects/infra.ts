@@ -37,6 +37,9 @@ export function infraProject(
   // Hoisted installs leave ./node_modules/@types empty; projen hard-codes it as the only type root.
   project.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
   project.tsconfigDev.file.addDeletionOverride('compilerOptions.typeRoots');
+  // Like every other project: the CDK app template's NodeNext module kind made ts-jest warn on every test file.
+  project.tsconfig?.file.addOverride('compilerOptions.module', 'CommonJS');
+  project.tsconfig?.file.addDeletionOverride('compilerOptions.moduleResolution');
   project.addDevDeps('esbuild@^0.28.2');
   // One exact constructs everywhere: two copies break type identity ("separate declarations of a private property").
   project.addDeps(`constructs@${VERSIONS.constructs}`);

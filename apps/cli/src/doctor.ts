@@ -25,13 +25,18 @@ async function check(
 export async function checkEngines(settings: EngineSettings): Promise<EngineCheck[]> {
   return Promise.all([
     check('redis', settings.redisUrl, async () => {
-      const redis = connectRedis({ url: settings.redisUrl });
-      redis.on('error', () => undefined);
+      // One attempt: a retrying client left a reconnect timer and a 2 s socket-close wait behind (F30).
+      const redis = connectRedis({ url: settings.redisUrl, reconnect: false });
+      let cause: Error | undefined;
+      redis.on('error', (error: Error) => (cause = error));
       try {
         await redis.connect();
         return await redis.ping();
+      } catch (error) {
+        // ioredis rejects with "Connection is closed."; the socket's error says why (ECONNREFUSED…).
+        throw cause ?? error;
       } finally {
-        redis.disconnect();
+        if (redis.status !== 'end') redis.disconnect();
       }
     }),
     check('dynamodb', settings.dynamodbEndpoint, async () => {

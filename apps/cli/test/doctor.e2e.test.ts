@@ -21,6 +21,7 @@ describe('ffc doctor', () => {
       opensearchUrl: 'http://127.0.0.1:1',
     });
     expect(checks.every((c) => !c.ok && c.detail.length > 0)).toBe(true);
+    expect(checks[0].detail).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/);
   });
 });
 

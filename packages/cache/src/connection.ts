@@ -22,6 +22,12 @@ export interface RedisConnectionSettings {
   readonly maxRetriesPerRequest?: number;
   /** @default 5000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * Whether a lost or refused connection is retried. False for one-shot probes: a failed connect then ends
+   * the client, with no reconnect timer or half-closed socket left to hold the process open.
+   * @default true
+   */
+  readonly reconnect?: boolean;
 }
 
 function tlsOptions(url: URL, settings: RedisConnectionSettings): ConnectionOptions | undefined {
@@ -57,6 +63,8 @@ export function redisOptions(settings: RedisConnectionSettings): RedisOptions {
     lazyConnect: true,
     maxRetriesPerRequest: settings.maxRetriesPerRequest ?? 3,
     connectTimeout: settings.connectTimeoutMs ?? 5000,
+    // Only when asked: an explicit undefined would replace ioredis' default retry strategy.
+    ...(settings.reconnect === false ? { retryStrategy: () => null } : {}),
   };
 }
 

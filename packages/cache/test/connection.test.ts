@@ -50,6 +50,17 @@ describe('cluster mode', () => {
   });
 });
 
+describe('reconnect: false', () => {
+  test('a refused connect ends the client instead of retrying, so nothing holds the process open', async () => {
+    const redis = connectRedis({ url: 'redis://127.0.0.1:1', reconnect: false });
+    const errors: Error[] = [];
+    redis.on('error', (error: Error) => errors.push(error));
+    await expect(redis.connect()).rejects.toThrow();
+    expect(redis.status).toBe('end');
+    expect(errors[0]?.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
 describe('redisSettingsFromEnv', () => {
   test('reads URL, ACL user, password, CA file and cluster mode', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ffc-ca-'));
