@@ -29,8 +29,8 @@ const numberAt = (text: string, from: number, digits: number): number => {
 /**
  * The common `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` shapes (the second is what
  * `toISOString`, and so the flag store, writes) without the regex and Date.parse: history makes a dozen
- * per change. Only unambiguous instants take this path (days up to 28, years from 1970), where `Date.UTC`
- * and `Date.parse` agree; everything else returns null and goes the general way.
+ * per change. Only unambiguous instants take this path (days up to 28, years from 1970); everything else
+ * returns null and goes the general way, and test/instant.test.ts holds the two ways equal.
  */
 function parsePlainUtcInstant(text: string): number | null {
   const millis = text.length === 24 && text[19] === '.' ? numberAt(text, 20, 3) : text.length === 20 ? 0 : NaN;
