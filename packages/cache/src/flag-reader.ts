@@ -21,6 +21,13 @@ export interface FlagReaderOptions {
   readonly logger?: StructuredLogger;
   /** Delay before retrying a failed refresh while connected. @default 1000 */
   readonly refreshRetryMs?: number;
+  /**
+   * How often the reader reloads its service's flags while all seems well. Pub/sub delivers at most once
+   * and a reconnect already reloads, so this bounds how long a message lost some other way can go unnoticed.
+   * 0 turns it off.
+   * @default 60000
+   */
+  readonly resyncIntervalMs?: number;
 }
 
 export type FlagReaderEvent =
@@ -55,7 +62,7 @@ function defaultRegion(): string {
 }
 
 export function createFlagReader(options: FlagReaderOptions): FlagReader {
-  const { redis, stage, logger = jsonLineLogger, refreshRetryMs = 1000 } = options;
+  const { redis, stage, logger = jsonLineLogger, refreshRetryMs = 1000, resyncIntervalMs = 60_000 } = options;
   const service = assertServiceId(options.service);
   const region = options.region ?? defaultRegion();
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
@@ -67,6 +74,7 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
   let state: FlagReaderState = 'idle';
   let subscriber: RedisClient | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
 
   const emit = (event: FlagReaderEvent): void => listeners.forEach((listener) => listener(event));
 
@@ -171,11 +179,17 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
       subscriber.on('ready', () => void resync());
     }
     markFresh();
+    if (resyncIntervalMs > 0) {
+      // While stale, the retry loop above is already reloading; the interval only checks a fresh reader.
+      resyncTimer = setInterval(() => void (state === 'fresh' && resync()), resyncIntervalMs);
+      resyncTimer.unref();
+    }
   }
 
   async function close(): Promise<void> {
     state = 'closed';
     clearTimeout(retryTimer);
+    clearInterval(resyncTimer);
     listeners.clear();
     subscriber?.disconnect();
   }

@@ -1,5 +1,14 @@
 import { ensureEngines } from '@ffc/tools';
-import { connectRedis, createFlagCache, createFlagReader, FlagCache, FlagReader, RedisClient } from '../src';
+import {
+  connectRedis,
+  createFlagCache,
+  createFlagReader,
+  encodeFlagEntry,
+  FlagCache,
+  FlagReader,
+  RedisClient,
+  toFlagEntry,
+} from '../src';
 import { booleanChange, eventually, randomStage, recordingLogger } from './support/fixtures';
 
 let redis: RedisClient;
@@ -18,7 +27,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function readerFor(service: string, logger = recordingLogger()) {
+function readerFor(service: string, logger = recordingLogger(), resyncIntervalMs?: number) {
   const created = createFlagReader({
     redis,
     stage: cache.stage,
@@ -26,6 +35,7 @@ function readerFor(service: string, logger = recordingLogger()) {
     region: 'test-region-1',
     instanceId: 'i-1',
     logger,
+    resyncIntervalMs,
   });
   readers.push(created);
   return { reader: created, logger };
@@ -80,6 +90,35 @@ test('a malformed message is logged and skipped; the reader keeps serving', asyn
   await eventually(() => logger.records.find((r) => r.event === 'flag_message_rejected'));
   await cache.apply(booleanChange(1, 'after-garbage'), ['orders']);
   await eventually(() => orders.get('after-garbage'));
+});
+
+describe('a change whose message never arrived (written to the hash without a publish)', () => {
+  /** What the apply script writes, minus its PUBLISH: the reader's connection stays up and hears nothing. */
+  const writeSilently = (service: string, version: number, flagKey: string) =>
+    redis.hset(
+      cache.keys.serviceFlags(service),
+      `v:${flagKey}`,
+      String(version),
+      `e:${flagKey}`,
+      encodeFlagEntry(toFlagEntry(booleanChange(version, flagKey))),
+    );
+
+  test('is picked up by the periodic resync', async () => {
+    const { reader: payments, logger } = readerFor('payments', recordingLogger(), 50);
+    await payments.start();
+    await writeSilently('payments', 6, 'missed');
+    await eventually(() => payments.get('missed'));
+    expect(payments.get('missed')).toMatchObject({ version: 6 });
+    expect(logger.records).toContainEqual(expect.objectContaining({ event: 'flag_active', flagKey: 'missed' }));
+  });
+
+  test('stays unseen with the resync turned off (what the interval is for)', async () => {
+    const { reader: billing } = readerFor('billing', recordingLogger(), 0);
+    await billing.start();
+    await writeSilently('billing', 6, 'missed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(billing.get('missed')).toBeUndefined();
+  });
 });
 
 test('a reader needs a valid service id and a region', () => {
