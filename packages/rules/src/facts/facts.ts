@@ -1,6 +1,7 @@
 import { ValidationContext } from '../context';
 import { compareWithCurrent } from './comparison';
 import { jsonByteLength } from './json-size';
+import { duplicateCount } from './lists';
 import { measurePrerequisites } from './prerequisites';
 import { measureScope } from './scope';
 import { measureTargeting } from './targeting';
@@ -206,13 +207,6 @@ const NO_TARGETING = Object.freeze(measureTargeting([]));
 const NO_PREREQUISITES = Object.freeze(
   measurePrerequisites({ flagKey: '', prerequisites: [] } as unknown as FlagChange, new Map()),
 );
-
-/** How many items repeat an earlier one (what `length - new Set(items).size` counts, without the set). */
-function duplicateCount(items: readonly string[]): number {
-  let count = 0;
-  for (let i = 0; i < items.length; i++) if (items.indexOf(items[i]) !== i) count++;
-  return count;
-}
 
 function decimalPlaces(n: number): number {
   const text = String(n);

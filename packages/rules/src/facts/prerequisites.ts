@@ -1,6 +1,7 @@
+import { memberOf } from './lists';
 import { parseInstant } from './time';
 import { kindOf } from './value-shape';
-import { FlagChange, FlagType } from '../model/flag-change';
+import { FlagChange, FlagType, Prerequisite } from '../model/flag-change';
 
 const KINDS_BY_TYPE: Record<FlagType, readonly string[]> = {
   boolean: ['boolean'],
@@ -17,9 +18,23 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
   const found = prerequisites.filter((p) => p.flagKey !== change.flagKey && states.has(p.flagKey));
   const stateOf = (key: string) => states.get(key)!;
   const expiry = change.temporary ? parseInstant(change.expiresAt) : null;
-  const coversServices = (state: FlagChange) =>
-    state.services.includes('*') ||
-    (!change.services.includes('*') && change.services.every((s) => state.services.includes(s)));
+  // Per prerequisite flag, not per listing: a change may name the same flag thousands of times.
+  const coverage = new Map<string, boolean>();
+  const coversServices = (key: string) => {
+    let covers = coverage.get(key);
+    if (covers === undefined) {
+      const theirs = stateOf(key).services;
+      covers = theirs.includes('*') || (!change.services.includes('*') && change.services.every(memberOf(theirs)));
+      coverage.set(key, covers);
+    }
+    return covers;
+  };
+  const stateJson = new Map<string, string>();
+  const satisfies = (p: Prerequisite) => {
+    let json = stateJson.get(p.flagKey);
+    if (json === undefined) stateJson.set(p.flagKey, (json = JSON.stringify(stateOf(p.flagKey).value)));
+    return JSON.stringify(p.value) === json;
+  };
   const prerequisiteTypeMismatches = found
     .filter((p) => !KINDS_BY_TYPE[stateOf(p.flagKey).type].includes(kindOf(p.value)))
     .map((p) => p.flagKey);
@@ -33,10 +48,8 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
             return theirs !== null && theirs < expiry;
           })
           .map((p) => p.flagKey);
-  const prerequisitesMissingServices = found.filter((p) => !coversServices(stateOf(p.flagKey))).map((p) => p.flagKey);
-  const unsatisfiedPrerequisites = found
-    .filter((p) => !sameJson(stateOf(p.flagKey).value, p.value))
-    .map((p) => p.flagKey);
+  const prerequisitesMissingServices = found.filter((p) => !coversServices(p.flagKey)).map((p) => p.flagKey);
+  const unsatisfiedPrerequisites = found.filter((p) => !satisfies(p)).map((p) => p.flagKey);
   const missingPrerequisites = others.filter((k) => !states.has(k));
   const chains = walkChains(change, states);
   return {
@@ -81,10 +94,8 @@ function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>)
       visit(next, [...path, key]);
     }
   };
-  visit(
-    (change.prerequisites ?? []).map((p) => p.flagKey),
-    [change.flagKey],
-  );
+  // Each flag once: a key listed again would walk the same chains again.
+  visit([...new Set((change.prerequisites ?? []).map((p) => p.flagKey))], [change.flagKey]);
   return { prerequisiteDepth, prerequisiteCycle };
 }
 

@@ -1,3 +1,4 @@
+import { duplicates, memberOf } from './lists';
 import { CatalogueIndex, CatalogueService } from '../catalogue/catalogue';
 import { FlagChange, FlagType } from '../model/flag-change';
 
@@ -41,13 +42,13 @@ export function measureScope(change: FlagChange, catalogue: CatalogueIndex) {
   }
   const whole = wildcard ? wholeCatalogue(catalogue) : undefined;
   const servedByTargets = (r: string) =>
-    whole ? whole.servedRegions.has(r) : known.some((s) => s.regions.includes(r));
+    whole ? whole.servedRegions.has(r) : (servedByKnown ??= new Set(known.flatMap((s) => s.regions))).has(r);
+  let servedByKnown: Set<string> | undefined;
   const servicesRejectingType =
     whole?.rejectingType.get(type) ?? rejectingType(whole ? catalogue.catalogue.services : known, type);
   const foreignTier0Services = known.filter((s) => s.tier === 0 && s.team !== owner).map((s) => s.id);
-  const servicesOutsideRegions = regions
-    ? known.filter((s) => !s.regions.some((r) => regions.includes(r))).map((s) => s.id)
-    : [];
+  const inRegions = regions && memberOf(regions);
+  const servicesOutsideRegions = inRegions ? known.filter((s) => !s.regions.some(inRegions)).map((s) => s.id) : [];
   const regionsWithoutServices = regions ? regions.filter((r) => catalogue.regions.has(r) && !servedByTargets(r)) : [];
   const unknownRegions = regions ? regions.filter((r) => !catalogue.regions.has(r)) : [];
   const deprecatedServices = known.filter((s) => s.lifecycle === 'deprecated').map((s) => s.id);
@@ -106,22 +107,3 @@ function teamCount(services: readonly CatalogueService[]): number {
 /** Whether `key` is `word-…`, without building `word-` for every team of every change. */
 const startsWithWord = (key: string, word: string) => key.charCodeAt(word.length) === DASH && key.startsWith(word);
 const DASH = 45;
-
-/** Repeated items, each once, in the order they repeat. Short lists (nearly all) are walked without sets. */
-function duplicates(items: readonly string[]): readonly string[] {
-  if (items.length > SHORT_LIST) {
-    const seen = new Set<string>();
-    const repeated = new Set<string>();
-    for (const item of items) (seen.has(item) ? repeated : seen).add(item);
-    return [...repeated];
-  }
-  let repeated: string[] | undefined;
-  for (let i = 1; i < items.length; i++) {
-    const item = items[i];
-    if (items.indexOf(item) < i && !repeated?.includes(item)) (repeated ??= []).push(item);
-  }
-  return repeated ?? NONE;
-}
-
-const SHORT_LIST = 16;
-const NONE: readonly string[] = Object.freeze([]);

@@ -84,12 +84,24 @@ function compiles(pattern: string): boolean {
   }
 }
 
+/**
+ * Over every pair of an `in` and a `notIn` rule on the same attribute, how many of the `in` rule's values the
+ * `notIn` rule lists. Counted through a tally per attribute and value, so it stays linear in the values.
+ */
 function countContradictions(targeting: readonly TargetingRule[]): number {
+  // attribute -> value -> how many notIn rules list it
+  const excludedBy = new Map<string, Map<unknown, number>>();
+  for (const { operator, attribute, values } of targeting) {
+    if (operator !== 'notIn') continue;
+    let tally = excludedBy.get(attribute);
+    if (!tally) excludedBy.set(attribute, (tally = new Map()));
+    for (const value of new Set(values)) tally.set(value, (tally.get(value) ?? 0) + 1);
+  }
+  if (excludedBy.size === 0) return 0;
   let count = 0;
-  for (const included of targeting.filter((r) => r.operator === 'in')) {
-    for (const excluded of targeting.filter((r) => r.operator === 'notIn' && r.attribute === included.attribute)) {
-      count += included.values.filter((v) => excluded.values.includes(v)).length;
-    }
+  for (const { operator, attribute, values } of targeting) {
+    const tally = operator === 'in' ? excludedBy.get(attribute) : undefined;
+    if (tally) for (const value of values) count += tally.get(value) ?? 0;
   }
   return count;
 }
