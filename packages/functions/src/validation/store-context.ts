@@ -36,7 +36,9 @@ export async function validationContextFromStore(
   previous: FlagDocument | undefined,
   policy: StagePolicyInput,
 ): Promise<ValidationContext> {
-  const prerequisites = await Promise.all((change.prerequisites ?? []).map((p) => store.get(p.flagKey)));
+  // One read per flag, however often the change lists it.
+  const prerequisiteKeys = [...new Set((change.prerequisites ?? []).map((p) => p.flagKey))];
+  const prerequisites = await Promise.all(prerequisiteKeys.map((key) => store.get(key)));
   const history = await store.history(change.flagKey, { limit: 50 });
   return createValidationContext({
     now: change.changedAt,
