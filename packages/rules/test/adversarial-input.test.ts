@@ -56,7 +56,8 @@ describe('rules on adversarial list sizes', () => {
   const context = createValidationContext({ now: '2025-03-04T10:00:00Z', stage: 'qa', prerequisites });
 
   test.each(Object.keys(LISTS))('%s are validated in linear time', (name) => {
-    const change = parseFlagChange({ ...exampleChange(), ...LISTS[name] });
+    // Not parsed: the parser refuses more than 100 prerequisites, and validateChange is a library call too.
+    const change = { ...exampleChange(), ...LISTS[name] };
     const started = performance.now();
     const { valid } = validateChange(change, context);
     // Linear: tens of milliseconds. Comparing every item with every other: seconds.

@@ -81,6 +81,13 @@ describe('parseFlagChange', () => {
     expect(parseError(() => parseFlagChange({ ...cleanChange(), type: 'json', value })).message).toMatch(/JSON nodes/);
   });
 
+  test('rejects more prerequisites than the validator will read (each is a table read), naming the limit', () => {
+    const listing = (n: number) => Array.from({ length: n }, (_, i) => ({ flagKey: `base-${i}`, value: true }));
+    const error = parseError(() => parseFlagChange({ ...cleanChange(), prerequisites: listing(101) }));
+    expect([error.path, error.message]).toEqual(['prerequisites', 'prerequisites: 101 entries; at most 100 are read']);
+    expect(parseFlagChange({ ...cleanChange(), prerequisites: listing(100) }).prerequisites).toHaveLength(100);
+  });
+
   test('copies the value, so later edits of the input cannot change the parsed change', () => {
     const input = { ...cleanChange(), type: 'json', value: { a: 1 } };
     const parsed = parseFlagChange(input);

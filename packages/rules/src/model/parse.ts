@@ -1,8 +1,17 @@
 import { CHANGE_KINDS, FLAG_TYPES, FlagChange, JsonValue, Prerequisite, Rollout, TargetingRule } from './flag-change';
 import { FlagChangeParseError } from './parse-error';
 
-/** Hard input limits that protect the parser itself; the business limits (64 KB, depth 8) are rules. */
-export const PARSE_LIMITS = { maxInputChars: 1_000_000, maxDepth: 32, maxNodes: 100_000 } as const;
+/**
+ * Hard input limits that protect the parser and the validator; the business limits (64 KB, depth 8, five
+ * prerequisites) are rules. Every listed prerequisite costs a read of the flag table before any rule runs,
+ * so their number is bounded here, far above the rule's limit.
+ */
+export const PARSE_LIMITS = {
+  maxInputChars: 1_000_000,
+  maxDepth: 32,
+  maxNodes: 100_000,
+  maxPrerequisites: 100,
+} as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 type Obj = Record<string, unknown>;
@@ -55,7 +64,7 @@ export function parseFlagChange(input: unknown): FlagChange {
     temporary: optional('temporary', boolean),
     expiresAt: optional('expiresAt', string),
     prerequisites: optional('prerequisites', (v, p) =>
-      array(v, p).map((r, i) => prerequisite(r, `${p}[${i}]`, budget)),
+      array(v, p, PARSE_LIMITS.maxPrerequisites).map((r, i) => prerequisite(r, `${p}[${i}]`, budget)),
     ),
     tags: optional('tags', stringArray),
     version: number(doc.version, 'version'),
@@ -172,8 +181,11 @@ function rejectUnknownFields(o: Obj, path: string, known: readonly string[]): vo
   }
 }
 
-function array(input: unknown, path: string): unknown[] {
+function array(input: unknown, path: string, maxItems = Infinity): unknown[] {
   if (!Array.isArray(input)) throw new FlagChangeParseError(path, `must be an array, got ${describe(input)}`);
+  if (input.length > maxItems) {
+    throw new FlagChangeParseError(path, `${input.length} entries; at most ${maxItems} are read`);
+  }
   return input;
 }
 
