@@ -78,24 +78,37 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
   };
 }
 
-/** Follows prerequisite chains through the known states: the longest chain, and a cycle back to this flag. */
+/**
+ * Follows prerequisite chains through the known states: the longest chain, and a cycle back to this flag.
+ * Each flag's longest chain is measured once and remembered: walking every path instead doubled the work
+ * with every rung of a ladder of flags that each need the next two (F33). A flag already on the current
+ * path ends the chain there (a cycle that does not pass through this flag is not this change's to report).
+ */
 function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>) {
-  let prerequisiteDepth = 0;
   let prerequisiteCycle: string | null = null;
-  const visit = (keys: readonly string[], path: string[]): void => {
-    prerequisiteDepth = Math.max(prerequisiteDepth, path.length - 1);
+  const chainFrom = new Map<string, number>();
+  const path = [change.flagKey];
+  const longest = (keys: readonly string[]): number => {
+    let best = 0;
     for (const key of keys) {
       if (key === change.flagKey) {
         if (path.length > 1) prerequisiteCycle ??= [...path, key].join(' -> ');
         continue;
       }
       if (path.includes(key)) continue;
-      const next = states.get(key)?.prerequisites?.map((p) => p.flagKey) ?? [];
-      visit(next, [...path, key]);
+      let length = chainFrom.get(key);
+      if (length === undefined) {
+        path.push(key);
+        length = 1 + longest(states.get(key)?.prerequisites?.map((p) => p.flagKey) ?? []);
+        path.pop();
+        chainFrom.set(key, length);
+      }
+      best = Math.max(best, length);
     }
+    return best;
   };
   // Each flag once: a key listed again would walk the same chains again.
-  visit([...new Set((change.prerequisites ?? []).map((p) => p.flagKey))], [change.flagKey]);
+  const prerequisiteDepth = longest([...new Set((change.prerequisites ?? []).map((p) => p.flagKey))]);
   return { prerequisiteDepth, prerequisiteCycle };
 }
 
