@@ -1,4 +1,4 @@
-import { compileConditionSet } from '../src/engine/compile';
+import { compileConditionSet, compileMessage } from '../src/engine/compile';
 import { Condition } from '../src/engine/rule-types';
 
 const valueText = (operator: 'matches' | 'matchesIgnoringCase', value: string): Condition => ({
@@ -54,5 +54,24 @@ describe('compiled scan', () => {
     const hits: number[] = [];
     const found = scan({ valueText: 'abb', flagKey: 'flag' } as never, hits);
     expect(hits.slice(0, found)).toEqual([3]);
+  });
+});
+
+describe('compiled messages', () => {
+  const message = compileMessage('services {unknownServices} are unknown to {owner}');
+
+  test('fill in facts: lists joined, values as text', () => {
+    expect(message({ unknownServices: ['a', 'b'], owner: 'checkout' } as never)).toBe(
+      'services a, b are unknown to checkout',
+    );
+  });
+
+  test('shorten long lists and texts instead of echoing the input', () => {
+    const services = Array.from({ length: 25_000 }, (_, i) => `svc-${i}`);
+    const owner = `${'x'.repeat(119)}😀${'y'.repeat(10_000)}`;
+    const text = message({ unknownServices: services, owner } as never);
+    expect(text).toBe(
+      `services svc-0, svc-1, svc-2, svc-3, svc-4, svc-5, svc-6, svc-7, svc-8, svc-9, … (24990 more) are unknown to ${'x'.repeat(119)}… (10121 characters)`,
+    );
   });
 });

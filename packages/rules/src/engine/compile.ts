@@ -155,8 +155,22 @@ export function compileMessage(template: string): (facts: Facts) => string {
   };
 }
 
+/** A message names what to fix; it does not echo a megabyte of input: long lists and texts are shortened. */
+const MAX_LISTED = 10;
+const MAX_TEXT = 120;
+
 function formatFact(value: unknown): string {
-  return Array.isArray(value) ? value.join(', ') : String(value);
+  if (!Array.isArray(value)) return formatText(value);
+  const shown = value.slice(0, MAX_LISTED).map(formatText).join(', ');
+  return value.length > MAX_LISTED ? `${shown}, … (${value.length - MAX_LISTED} more)` : shown;
+}
+
+function formatText(value: unknown): string {
+  const text = String(value);
+  if (text.length <= MAX_TEXT) return text;
+  // Never cut a surrogate pair in half.
+  const end = /[\ud800-\udbff]/.test(text[MAX_TEXT - 1]) ? MAX_TEXT - 1 : MAX_TEXT;
+  return `${text.slice(0, end)}… (${text.length} characters)`;
 }
 
 export interface CompiledRule {
