@@ -1,3 +1,4 @@
+import { jsonByteLength } from './json-size';
 import { memberOf } from './lists';
 import { parseInstant } from './time';
 import { kindOf } from './value-shape';
@@ -69,10 +70,7 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
     prerequisitesMissingServicesCount: prerequisitesMissingServices.length,
     unsatisfiedPrerequisites,
     unsatisfiedPrerequisiteCount: unsatisfiedPrerequisites.length,
-    maxPrerequisiteValueBytes: prerequisites.reduce(
-      (n, p) => Math.max(n, Buffer.byteLength(JSON.stringify(p.value))),
-      0,
-    ),
+    maxPrerequisiteValueBytes: prerequisites.reduce((n, p) => Math.max(n, jsonByteLength(p.value) ?? 0), 0),
     prerequisiteDepth: chains.prerequisiteDepth,
     prerequisiteCycle: chains.prerequisiteCycle,
   };
