@@ -89,17 +89,20 @@ function chunk(documents: readonly AuditDocument[]): number[][] {
   return chunks;
 }
 
+/** One bulk write: where to, what, the outcomes it fills in (one per document) and how it retries. */
+interface BulkJob {
+  readonly client: BulkClient;
+  readonly documents: readonly AuditDocument[];
+  readonly outcomes: WriteOutcome[];
+  readonly options: BulkRetryOptions;
+}
+
 /**
  * Writes one request's worth of documents, retrying with exponential back-off: a request that fails as a
  * whole is retried whole; items that fail transiently are retried alone. A 413 for the whole request splits it.
  */
-async function writeChunk(
-  client: BulkClient,
-  documents: readonly AuditDocument[],
-  indexes: number[],
-  outcomes: WriteOutcome[],
-  options: BulkRetryOptions,
-): Promise<void> {
+async function writeChunk(job: BulkJob, indexes: number[]): Promise<void> {
+  const { client, documents, outcomes, options } = job;
   let pending = indexes;
   let lastReason = 'no attempt made';
   for (let attempt = 1; attempt <= (options.maxAttempts ?? 5) && pending.length > 0; attempt++) {
@@ -114,7 +117,7 @@ async function writeChunk(
       items = response.body.items.map((item) => item.create as ItemResult);
     } catch (error) {
       const { statusCode, message } = error as ErrorWithStatus;
-      if (statusCode === 413) return splitOversizedRequest(client, documents, pending, outcomes, options);
+      if (statusCode === 413) return splitOversizedRequest(job, pending);
       // A request failing as a whole (connection refused, timeout, 5xx, expired credentials) says nothing
       // against the documents: they wait.
       lastReason = `OpenSearch unavailable: ${message ?? String(error)}`;
@@ -135,20 +138,18 @@ async function writeChunk(
   for (const i of pending) outcomes[i] = { status: 'failed', permanent: false, reason: lastReason };
 }
 
-async function splitOversizedRequest(
-  client: BulkClient,
-  documents: readonly AuditDocument[],
-  indexes: number[],
-  outcomes: WriteOutcome[],
-  options: BulkRetryOptions,
-): Promise<void> {
+async function splitOversizedRequest(job: BulkJob, indexes: number[]): Promise<void> {
   if (indexes.length === 1) {
-    outcomes[indexes[0]] = { status: 'failed', permanent: true, reason: 'oversized document (413 from OpenSearch)' };
+    job.outcomes[indexes[0]] = {
+      status: 'failed',
+      permanent: true,
+      reason: 'oversized document (413 from OpenSearch)',
+    };
     return;
   }
   const half = Math.ceil(indexes.length / 2);
-  await writeChunk(client, documents, indexes.slice(0, half), outcomes, options);
-  await writeChunk(client, documents, indexes.slice(half), outcomes, options);
+  await writeChunk(job, indexes.slice(0, half));
+  await writeChunk(job, indexes.slice(half));
 }
 
 /**
@@ -162,11 +163,12 @@ export async function bulkWriteDocuments(
   options: BulkRetryOptions = {},
 ): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = new Array(documents.length);
+  const job: BulkJob = { client, documents, outcomes, options };
   const chunks = chunk(documents);
   let gaveUp: Failure | undefined;
   const worker = async () => {
     for (let next = chunks.shift(); next && !gaveUp; next = chunks.shift()) {
-      await writeChunk(client, documents, next, outcomes, options);
+      await writeChunk(job, next);
       gaveUp ??= next.map((i) => outcomes[i]).find(isTransientFailure);
     }
   };
