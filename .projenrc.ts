@@ -4,6 +4,7 @@ import { cliProject } from './projenrc/projects/cli';
 import { assertNoPrivateWorkspaceDeps, constructsProject } from './projenrc/projects/constructs';
 import { functionsProject } from './projenrc/projects/functions';
 import { infraProject } from './projenrc/projects/infra';
+import { localCloudProject } from './projenrc/projects/local-cloud';
 import { rulesProject } from './projenrc/projects/rules';
 import { storeProject } from './projenrc/projects/store';
 import { toolsProject } from './projenrc/projects/tools';
@@ -18,7 +19,8 @@ const store = storeProject(root, { tools });
 const functions = functionsProject(root, { tools, rules, cache, audit, store });
 const constructs = constructsProject(root, { functions, store, cache, tools });
 infraProject(root, { constructs, rules, tools });
-cliProject(root, { tools, rules, cache, audit, store, functions });
+const localCloud = localCloudProject(root, { tools, cache, audit, store });
+cliProject(root, { tools, rules, cache, audit, store, functions, localCloud });
 
 root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
 assertNoPrivateWorkspaceDeps(constructs, root);

@@ -13,6 +13,7 @@ export function cliProject(
     audit: TypeScriptProject;
     store: TypeScriptProject;
     functions: TypeScriptProject;
+    localCloud: TypeScriptProject;
   },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
@@ -34,6 +35,7 @@ export function cliProject(
   // `ffc set` validates with the same store-backed context as every region's stream validator.
   addInternalDependency(project, deps.functions);
   addInternalDependency(project, deps.tools);
+  addInternalDependency(project, deps.localCloud);
   finishSubproject(project);
   return project;
 }
