@@ -28,6 +28,7 @@ export function localCloudProject(
       '@aws-sdk/util-dynamodb@^3.996.9',
       '@aws-sdk/lib-dynamodb@^3.1162.0',
     ],
+    devDeps: ['@types/aws-lambda@^8.10.164'],
   });
   addInternalDependency(project, deps.cache);
   addInternalDependency(project, deps.audit);

@@ -2,13 +2,17 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 /** The local engines `tools/engines` manages. */
-export type EngineName = 'redis' | 'dynamodb' | 'opensearch';
+export type EngineName = 'redis' | 'dynamodb' | 'opensearch' | 'cloud' | 'cloud-dynamodb';
 
 /** Where tests and the local runtime find each engine; the environment wins over the fixed local ports. */
 export interface EngineSettings {
   readonly redisUrl: string;
   readonly dynamodbEndpoint: string;
   readonly opensearchUrl: string;
+  /** The local cloud's DynamoDB Local: one database per region. */
+  readonly cloudDynamodbEndpoint: string;
+  /** The local cloud's Redis servers, one per region, in region order. */
+  readonly cloudRedisPorts: readonly number[];
 }
 
 const ENGINES_SCRIPT = path.resolve(__dirname, '..', 'engines');
@@ -18,6 +22,10 @@ export function engineSettings(env: NodeJS.ProcessEnv = process.env): EngineSett
     redisUrl: env.FFC_REDIS_URL ?? 'redis://127.0.0.1:6391',
     dynamodbEndpoint: env.FFC_DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8011',
     opensearchUrl: env.FFC_OPENSEARCH_URL ?? 'http://127.0.0.1:9211',
+    cloudDynamodbEndpoint: env.FFC_CLOUD_DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8012',
+    cloudRedisPorts: (env.FFC_CLOUD_REDIS_PORTS ?? '6401,6402,6403,6404,6405,6406,6407,6408,6409,6410,6411,6412')
+      .split(',')
+      .map(Number),
   };
 }
 

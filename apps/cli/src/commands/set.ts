@@ -53,6 +53,16 @@ async function setFlag(store: FlagStore, file: string, options: SetOptions & { s
   } catch (error) {
     throw new SetRefused(`${file}: ${(error as Error).message}`, 2);
   }
+  return setChange(store, input, file, options);
+}
+
+/** The write path of `ffc set` for a change already read (the local demo writes through it too). */
+export async function setChange(
+  store: FlagStore,
+  input: Record<string, unknown>,
+  file: string,
+  options: SetOptions & { stage: string },
+) {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new SetRefused(`${file}: must hold one JSON object`, 2);
   }

@@ -1,0 +1,188 @@
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DemoReport, HOP_SLOS_MS, LocalStage, runDemo } from '@ffc/local-cloud';
+import { exampleChange } from '@ffc/rules';
+import { createFlagStore } from '@ffc/store';
+import { ensureEngines } from '@ffc/tools';
+import { Command, Option } from 'commander';
+import type { CliIo } from '../main';
+import { setChange } from './set';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const INFRA = path.join(REPO_ROOT, 'apps', 'infra');
+const STATE_ROOT = path.join(REPO_ROOT, '.engines', 'local-cloud');
+
+interface LocalOptions {
+  readonly stage: string;
+  readonly regions: number;
+  readonly waitScale: number;
+}
+
+/** Synthesises the stage with the CDK app exactly as `cdk synth` would (cdk.json context, then overrides). */
+export function synthesiseStage(options: LocalOptions, io: CliIo): string {
+  const outdir = path.join(STATE_ROOT, options.stage, `cdk.out-${options.regions}`);
+  const app = path.join(INFRA, 'lib', 'main.js');
+  if (!fs.existsSync(app)) throw new Error(`${app} is missing: compile first (npx projen demo does)`);
+  const manifest = path.join(outdir, 'manifest.json');
+  const newestInput = Math.max(...[app, path.join(INFRA, 'cdk.json')].map((f) => fs.statSync(f).mtimeMs));
+  if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs > newestInput) return outdir;
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(INFRA, 'cdk.json'), 'utf8')) as { context: { regions: string[] } };
+  const context = { ...cdkJson.context, stage: options.stage, regions: cdkJson.context.regions.slice(0, options.regions) };
+  io.err(`synthesising stage '${options.stage}' (${context.regions.length} regions) into ${path.relative(process.cwd(), outdir)}\n`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  execFileSync(process.execPath, [app], {
+    cwd: INFRA,
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_DEFAULT_ACCOUNT: '000000000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return outdir;
+}
+
+/** Starts the engines and the stage, as `ffc local up` and `ffc demo` do. */
+export async function startLocalStage(options: LocalOptions, io: CliIo): Promise<LocalStage> {
+  const assemblyDirectory = synthesiseStage(options, io);
+  const engines = ensureEngines(['cloud', 'opensearch']);
+  io.err('starting the local stage (functions, queues, topics, event buses, state machines, services)\n');
+  return LocalStage.start({
+    assemblyDirectory,
+    stage: options.stage,
+    waitScale: options.waitScale,
+    engines: { dynamodbEndpoint: engines.cloudDynamodbEndpoint, redisPorts: engines.cloudRedisPorts, opensearchUrl: engines.opensearchUrl },
+  });
+}
+
+function stageOptions(command: Command): Command {
+  return command
+    .option('--stage <name>', 'stage name', 'local')
+    .addOption(new Option('--regions <n>', 'how many of the configured regions').default(12).argParser(Number))
+    .addOption(new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)").default(1).argParser(Number));
+}
+
+/** The demo's changes: a banner flag of the checkout team, on for every service. */
+function demoWriters(stage: LocalStage, stageName: string) {
+  const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), { marshallOptions: { removeUndefinedValues: true } });
+  const store = createFlagStore({ client, tableName: stage.tableName });
+  const flagKey = `checkout-demo-${Date.now().toString(36)}`;
+  const base = () => {
+    const { version: _v, kind: _k, changedAt: _c, stage: _s, ...change } = exampleChange({ flagKey, services: ['*'] });
+    return change as Record<string, unknown>;
+  };
+  return {
+    flagKey,
+    validChange: (step: number) => ({ ...base(), value: step % 2 === 1, reason: `demo step ${step}` }),
+    invalidChange: () => ({ ...base(), stage: stageName, kind: 'change', value: 'not a boolean' }),
+    set: async (change: Record<string, unknown>) => {
+      const written = await setChange(store, change, 'demo change', { stage: stageName });
+      return { version: written.version, correlationId: written.correlationId };
+    },
+  };
+}
+
+export function formatReport(report: DemoReport): string {
+  const rows = Object.entries(report.hops).map(([hop, h]) => {
+    const verdict = h.p99_ms === null ? 'n/a' : h.p99_ms <= h.slo_ms ? 'ok' : 'MISSED';
+    const ms = (v: number | null) => (v === null ? '-' : String(v));
+    return `${hop.padEnd(13)} ${ms(h.p50_ms).padStart(7)} ${ms(h.p99_ms).padStart(7)} ${String(h.slo_ms).padStart(7)}  ${verdict}`;
+  });
+  return [
+    ...report.scenarios.map((s) => `${s.passed ? 'PASS' : 'FAIL'}  ${s.name}\n      ${s.observed}`),
+    '',
+    `hop (ms)         p50     p99     SLO   (${report.regions} regions × ${report.services_per_region} services, Wait states × ${report.wait_scale})`,
+    ...rows,
+    `change → all caches: ${report.change_to_all_caches_ms ?? '-'} ms`,
+  ].join('\n');
+}
+
+export function registerLocalCommands(program: Command, io: CliIo): void {
+  stageOptions(program.command('demo'))
+    .description(`Bring a local stage up and run the three scenarios: a valid change, an invalid one, a failing service (SLOs: ${Object.keys(HOP_SLOS_MS).join(', ')})`)
+    .option('--json', 'print the report as one JSON object on the last line')
+    .action(async (options: LocalOptions & { json?: boolean }) => {
+      const stage = await startLocalStage(options, io);
+      try {
+        const report = await runDemo(stage, demoWriters(stage, options.stage), { progress: (line) => io.err(`${line}\n`) });
+        io.out(`${formatReport(report)}\n`);
+        if (options.json) io.out(`${JSON.stringify(report)}\n`);
+        if (report.scenarios.some((s) => !s.passed)) process.exitCode = 1;
+      } finally {
+        await stage.stop();
+      }
+    });
+
+  const local = program.command('local').description('Run a synthesised stage on this machine');
+  stageOptions(local.command('up'))
+    .description('Start the local stage in the background (idempotent); ffc set/history/timeline then work against it')
+    .action(async (options: LocalOptions) => {
+      const state = readState(options.stage);
+      if (state && alive(state.pid)) return void io.out(`stage '${options.stage}' is already up (pid ${state.pid})\n`);
+      synthesiseStage(options, io);
+      const log = fs.openSync(path.join(STATE_ROOT, options.stage, 'local.log'), 'a');
+      const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'ffc'), 'local', 'run', '--stage', options.stage, '--regions', String(options.regions), '--wait-scale', String(options.waitScale)], {
+        detached: true,
+        stdio: ['ignore', log, log],
+      });
+      child.unref();
+      const deadline = Date.now() + 180_000;
+      while (!readState(options.stage)?.ready) {
+        if (!alive(child.pid!)) throw new Error(`the local stage exited during start-up: see ${path.join(STATE_ROOT, options.stage, 'local.log')}`);
+        if (Date.now() > deadline) throw new Error('the local stage did not start within 180 s');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      io.out(`stage '${options.stage}' is up (pid ${child.pid}); export FFC_DYNAMODB_ENDPOINT=${readState(options.stage)!.dynamodbEndpoint} AWS_REGION=${readState(options.stage)!.primaryRegion}\n`);
+    });
+  stageOptions(local.command('run', { hidden: true })).action(async (options: LocalOptions) => {
+    const stage = await startLocalStage(options, io);
+    const file = statePath(options.stage);
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ready: true, primaryRegion: stage.primaryRegion, regions: stage.regions, dynamodbEndpoint: stage.options.engines.dynamodbEndpoint }));
+    const stop = () => void stage.stop().finally(() => (fs.rmSync(file, { force: true }), process.exit(0)));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  local
+    .command('status')
+    .description('Is the local stage up? exit 0 if so')
+    .option('--stage <name>', 'stage name', 'local')
+    .action((options: { stage: string }) => {
+      const state = readState(options.stage);
+      if (!state || !alive(state.pid)) {
+        io.out(`stage '${options.stage}' is down\n`);
+        process.exitCode = 1;
+        return;
+      }
+      io.out(`stage '${options.stage}' is up (pid ${state.pid}), regions ${state.regions.join(', ')}\n`);
+    });
+  local
+    .command('down')
+    .description('Stop the local stage this command started (the engines stay up: tools/engines down cloud)')
+    .option('--stage <name>', 'stage name', 'local')
+    .action(async (options: { stage: string }) => {
+      const state = readState(options.stage);
+      if (!state || !alive(state.pid)) return void io.out(`stage '${options.stage}' was not running\n`);
+      process.kill(state.pid, 'SIGTERM');
+      while (alive(state.pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+      io.out(`stage '${options.stage}' stopped\n`);
+    });
+}
+
+function statePath(stage: string): string {
+  return path.join(STATE_ROOT, stage, 'state.json');
+}
+
+function readState(stage: string): { pid: number; ready: boolean; primaryRegion: string; regions: string[]; dynamodbEndpoint: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(statePath(stage), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

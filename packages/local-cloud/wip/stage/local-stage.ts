@@ -1,0 +1,405 @@
+import { randomBytes } from 'node:crypto';
+import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { FlagReader, RedisClient, connectRedis, createFlagReader } from '@ffc/cache';
+import { readCloudAssembly } from '../assembly/cloud-assembly';
+import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
+import { createReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
+import { LocalCloudError, NotEmulatedError } from '../errors';
+import { compileEventPattern } from '../events/event-pattern';
+import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
+import { FunctionError, RegionalFunctionRuntime } from '../lambda/function-runtime';
+import { startSqsEventSource } from '../lambda/sqs-event-source';
+import { startStreamEventSource } from '../lambda/stream-event-source';
+import { InsightsService, LogStore } from '../logs';
+import { EventBuses, Queues, Topics } from './messaging';
+import { StageObserver } from './observer';
+import { LocalStateMachine } from './step-functions';
+
+/** The local engines a stage runs on (tools/engines `cloud` and `opensearch`). */
+export interface StageEngines {
+  /** DynamoDB Local keeping one database per region. */
+  readonly dynamodbEndpoint: string;
+  /** One Redis per region, in the order of the stage's regions. */
+  readonly redisPorts: readonly number[];
+  readonly opensearchUrl: string;
+}
+
+export interface LocalStageOptions {
+  /** A synthesised cloud assembly (`cdk.out`). */
+  readonly assemblyDirectory: string;
+  readonly stage: string;
+  readonly engines: StageEngines;
+  /** Global-table replication lag, per pair of regions if a function. @default 0 */
+  readonly replicationLagMs?: number | ((from: string, to: string) => number);
+  /** Scales Wait states (1 = as synthesised). @default 1 */
+  readonly waitScale?: number;
+  /** Stream and replication polling interval. @default 25 */
+  readonly pollIntervalMs?: number;
+  /** Simulated services (readers of @ffc/cache) per region. @default true */
+  readonly services?: boolean;
+}
+
+/** One fan-out delivery that fails: the cache updater's invocation for it reports the message as failed. */
+export interface DeliveryFault {
+  readonly region: string;
+  readonly service: string;
+  readonly matches: (message: { flagKey?: string; version?: number }) => boolean;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const quietLogger = { info: () => undefined, warn: () => undefined };
+
+/** A stage running on this machine: read from its cloud assembly, wired as its templates say. */
+export class LocalStage {
+  readonly observer = new StageObserver();
+  readonly logs = new LogStore();
+  /** Services of each region (from the fan-out queues the cache updater consumes). */
+  readonly services = new Map<string, string[]>();
+  readonly readers = new Map<string, FlagReader[]>();
+  private readonly stoppers: (() => Promise<void> | void)[] = [];
+  private readonly runtimes = new Map<string, RegionalFunctionRuntime>();
+  private readonly insights = new Map<string, InsightsService>();
+  private readonly machines = new Map<string, LocalStateMachine>();
+  private readonly secrets = new Map<string, string>();
+  private readonly redis = new Map<string, RedisClient>();
+  /** Fan-out deliveries failing on purpose (the demo's failing service), checked at every delivery. */
+  readonly faults: DeliveryFault[] = [];
+  private gateway?: Gateway;
+  model!: StageModel;
+  queues!: Queues;
+  topics!: Topics;
+  private buses!: EventBuses;
+
+  private constructor(readonly options: LocalStageOptions) {}
+
+  static async start(options: LocalStageOptions): Promise<LocalStage> {
+    const stage = new LocalStage(options);
+    try {
+      await stage.startAll();
+    } catch (error) {
+      await stage.stop();
+      throw error;
+    }
+    return stage;
+  }
+
+  get regions(): readonly string[] {
+    return this.model.regions;
+  }
+
+  get primaryRegion(): string {
+    return this.model.regions[0];
+  }
+
+  get tableName(): string {
+    return this.model.globalTables[0].tableName;
+  }
+
+  /** A DynamoDB client of one region's replica. */
+  dynamo(region: string): DynamoDBClient {
+    return dynamoClient({ endpoint: this.options.engines.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS }, region);
+  }
+
+  redisUrl(region: string): string {
+    const index = this.model.regions.indexOf(region);
+    const port = this.options.engines.redisPorts[index];
+    if (port === undefined) throw new LocalCloudError(`no local Redis for region ${region} (${this.options.engines.redisPorts.length} started)`);
+    return `redis://127.0.0.1:${port}`;
+  }
+
+  private async startAll(): Promise<void> {
+    const { options } = this;
+    const stacks = readCloudAssembly(options.assemblyDirectory);
+    this.gateway = await startGateway(this.gatewayBackend());
+    this.stoppers.push(() => this.gateway?.close());
+    const topRegions = [...new Set(stacks.filter((s) => !s.parent).map((s) => s.region))];
+    if (topRegions.length > options.engines.redisPorts.length) {
+      throw new LocalCloudError(`the stage has ${topRegions.length} regions but ${options.engines.redisPorts.length} local Redis servers`);
+    }
+    this.model = buildStageModel(stacks, options.assemblyDirectory, {
+      gatewayUrl: this.gateway.url,
+      redisUrl: (region) => `redis://127.0.0.1:${options.engines.redisPorts[topRegions.indexOf(region)]}`,
+      opensearchUrl: options.engines.opensearchUrl,
+    });
+    const model = this.model;
+    if (model.globalTables.length !== 1) throw new LocalCloudError(`expected one global table, the stage has ${model.globalTables.length}`);
+
+    const local = { endpoint: options.engines.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
+    for (const table of model.globalTables) {
+      await createReplicaTables({ ...local, regions: table.regions, table: { ...table } as never });
+      const replication = startGlobalTableReplication({
+        ...local,
+        tableName: table.tableName,
+        regions: table.regions,
+        lagMs: options.replicationLagMs ?? 0,
+        pollIntervalMs: options.pollIntervalMs ?? 25,
+        onError: (error) => this.observer.error('replication', error),
+      });
+      this.stoppers.push(() => replication.stop());
+      this.replication = replication;
+    }
+
+    for (const secret of model.secrets) this.secrets.set(secret.arn, randomBytes(24).toString('hex').slice(0, secret.passwordLength));
+    this.queues = new Queues(model.queues);
+    this.stoppers.push(() => this.queues.close());
+    this.topics = new Topics(model, this.queues);
+    this.buses = new EventBuses(model, this.queues, stacks[0].account);
+
+    for (const region of model.regions) {
+      this.insights.set(region, new InsightsService({ store: this.logs }));
+      for (const group of model.logGroups.filter((g) => g.region === region)) this.logs.createGroup(group.name);
+    }
+    this.stoppers.push(() => this.insights.forEach((service) => service.close()));
+    const integrations = this.taskIntegrations();
+    for (const spec of model.stateMachines) this.machines.set(spec.arn, new LocalStateMachine(spec, integrations, options.waitScale ?? 1));
+
+    // Only functions something emulated invokes are loaded: event sources and state machines.
+    const invoked = new Set([
+      ...model.eventSourceMappings.map((m) => `${m.region}/${m.functionName}`),
+      ...model.stateMachines.flatMap((m) => [...JSON.stringify(m.definition).matchAll(/function:([A-Za-z0-9_-]+)/g)].map((x) => `${m.region}/${x[1]}`)),
+    ]);
+    const regionEnvironment = {
+      ...gatewayEnvironment(this.gateway),
+      AWS_ENDPOINT_URL_DYNAMODB: options.engines.dynamodbEndpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_EMF_ENVIRONMENT: 'Local',
+    };
+    for (const region of model.regions) {
+      const functions = model.functions.filter((f) => f.region === region && invoked.has(`${region}/${f.name}`));
+      const runtime = new RegionalFunctionRuntime(region, functions, regionEnvironment, this.logs);
+      this.runtimes.set(region, runtime);
+      this.stoppers.push(() => runtime.stop());
+    }
+    await Promise.all([...this.runtimes.values()].map((r) => r.started()));
+
+    if (options.services !== false) await this.startServices();
+    for (const mapping of model.eventSourceMappings) await this.startEventSource(mapping);
+  }
+
+  private replication?: { settled(): Promise<void>; stats(): Record<string, number> };
+
+  replicationStats(): Record<string, number> | undefined {
+    return this.replication?.stats();
+  }
+
+  private functionOf(region: string, nameOrArn: string): FunctionSpec {
+    const name = nameOrArn.startsWith('arn:') ? nameOrArn.split(':')[6] : nameOrArn;
+    const fn = this.model.functions.find((f) => f.region === region && f.name === name);
+    if (!fn) throw Object.assign(new Error(`Function not found: ${nameOrArn}`), { name: 'ResourceNotFoundException' });
+    return fn;
+  }
+
+  async invoke(region: string, nameOrArn: string, event: unknown): Promise<unknown> {
+    const fn = this.functionOf(region, nameOrArn);
+    const started = Date.now();
+    try {
+      return await this.runtimes.get(region)!.invoke(fn.name, event);
+    } finally {
+      this.observer.invoked(region, fn.name, event, started, Date.now());
+    }
+  }
+
+  private async startServices(): Promise<void> {
+    for (const mapping of this.model.eventSourceMappings) {
+      if (mapping.kind !== 'sqs') continue;
+      const fn = this.functionOf(mapping.region, mapping.functionName);
+      const prefix = fn.environment.QUEUE_NAME_PREFIX;
+      if (!prefix) continue;
+      const queue = this.queues.arn(mapping.eventSourceArn, mapping.where);
+      const list = this.services.get(mapping.region) ?? [];
+      list.push(queue.settings.name.slice(prefix.length));
+      this.services.set(mapping.region, list);
+    }
+    for (const [region, services] of this.services) {
+      const redis = connectRedis({ url: this.redisUrl(region) } as never);
+      this.redis.set(region, redis);
+      this.stoppers.push(() => void redis.disconnect());
+      const readers = services.map((service) =>
+        createFlagReader({ redis, stage: this.options.stage, service, region, instanceId: `${service}.${region}.local`, logger: quietLogger }),
+      );
+      this.readers.set(region, readers);
+      for (const reader of readers) {
+        reader.subscribe((event) => {
+          if (event.type === 'changed') for (const entry of event.entries) this.observer.served(region, reader.service, entry.flagKey, entry.version);
+        });
+      }
+      await Promise.all(readers.map((r) => r.start()));
+      this.stoppers.unshift(() => Promise.all(readers.map((r) => r.close())).then(() => undefined));
+    }
+  }
+
+  private async startEventSource(mapping: EventSourceMappingSpec): Promise<void> {
+    const fn = this.functionOf(mapping.region, mapping.functionName);
+    if (mapping.kind === 'sqs') {
+      const queue = this.queues.arn(mapping.eventSourceArn, mapping.where);
+      const prefix = fn.environment.QUEUE_NAME_PREFIX;
+      const faultsHere = () => this.faults.filter((f) => f.region === mapping.region && prefix && queue.settings.name === `${prefix}${f.service}`);
+      const source = startSqsEventSource(
+        {
+          queue,
+          batchSize: mapping.batchSize,
+          maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+          maximumConcurrency: mapping.maximumConcurrency,
+          reportBatchItemFailures: mapping.reportBatchItemFailures,
+          enabled: mapping.enabled,
+          functionTimeoutSeconds: fn.timeoutSeconds,
+        },
+        async (event) => {
+          const faults = faultsHere();
+          if (faults.length === 0) return this.invoke(mapping.region, fn.name, event);
+          const failing = event.Records.filter((r) => faults.some((f) => f.matches(safeJson(r.body))));
+          const rest = event.Records.filter((r) => !failing.includes(r));
+          const response = rest.length ? ((await this.invoke(mapping.region, fn.name, { Records: rest })) as { batchItemFailures?: { itemIdentifier: string }[] }) : {};
+          return { batchItemFailures: [...(response?.batchItemFailures ?? []), ...failing.map((r) => ({ itemIdentifier: r.messageId }))] };
+        },
+        { onError: (error: Error) => this.observer.error(mapping.where, error) },
+      );
+      this.stoppers.unshift(() => source.stop());
+      return;
+    }
+    const client = this.dynamo(mapping.region);
+    const tableName = /:table\/([^/]+)\/stream\//.exec(mapping.eventSourceArn)?.[1];
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const streamArn = described.Table?.LatestStreamArn;
+    if (!streamArn) throw new NotEmulatedError(mapping.where, `a stream source on ${tableName}, which has no stream in ${mapping.region}`);
+    const filters = mapping.filterPatterns.map((p, i) => compileEventPattern(p, `${mapping.where}.FilterCriteria[${i}]`));
+    const onFailure = mapping.onFailureArn ? this.queues.arn(mapping.onFailureArn, mapping.where) : undefined;
+    const source = startStreamEventSource(
+      {
+        streams: new DynamoDBStreamsClient({ endpoint: this.options.engines.dynamodbEndpoint, region: mapping.region, credentials: LOCAL_CREDENTIALS }),
+        streamArn,
+        region: mapping.region,
+        batchSize: mapping.batchSize,
+        startingPosition: mapping.startingPosition ?? 'LATEST',
+        maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+        maximumRetryAttempts: mapping.maximumRetryAttempts,
+        maximumRecordAgeSeconds: mapping.maximumRecordAgeSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        pollIntervalMs: this.options.pollIntervalMs ?? 25,
+        enabled: mapping.enabled,
+        onFailure: onFailure ? async (record: object) => void onFailure.send({ body: JSON.stringify(record) }) : undefined,
+      },
+      async (event) => {
+        // Lambda event filtering: records that match no filter are consumed without an invocation.
+        const records = filters.length ? event.Records.filter((r) => filters.some((f) => f.matches(r))) : event.Records;
+        this.observer.streamDelivered(mapping.region, records);
+        if (records.length === 0) return { batchItemFailures: [] };
+        return this.invoke(mapping.region, fn.name, { ...event, Records: records });
+      },
+      { onError: (error: Error) => this.observer.error(mapping.where, error) },
+    );
+    this.stoppers.unshift(() => source.stop());
+  }
+
+  private taskIntegrations() {
+    return {
+      invokeFunction: async (region: string, nameOrArn: string, payload: unknown) => {
+        try {
+          return await this.invoke(region, nameOrArn, payload);
+        } catch (error) {
+          // A function's error reaches the state machine under the function's error type.
+          if (error instanceof FunctionError) throw Object.assign(new Error(error.message), { name: error.name });
+          throw error;
+        }
+      },
+      awsSdk: async (region: string, service: string, action: string, parameters: Record<string, any>) => {
+        const insights = this.insights.get(region)!;
+        if (service === 'cloudwatchlogs' && action === 'startQuery') {
+          const { queryId } = insights.startQuery({
+            logGroupNames: parameters.LogGroupNames,
+            logGroupName: parameters.LogGroupName,
+            queryString: parameters.QueryString,
+            startTime: parameters.StartTime,
+            endTime: parameters.EndTime,
+            limit: parameters.Limit,
+          });
+          this.observer.queryStarted(region);
+          return { QueryId: queryId };
+        }
+        if (service === 'cloudwatchlogs' && action === 'getQueryResults') {
+          // Lines written before the query ran must be visible to it, as ingestion would make them.
+          await Promise.all([...this.runtimes.values()].map((r) => r.flushLogs()));
+          const results = insights.getQueryResults({ queryId: parameters.QueryId });
+          return { Status: results.status, Results: results.results, Statistics: results.statistics };
+        }
+        throw new NotEmulatedError(`state machine in ${region}`, `the SDK integration ${service}:${action}`);
+      },
+      optimised: async (region: string, service: string, action: string, parameters: Record<string, any>) => {
+        if (service === 'dynamodb' && action === 'updateItem') {
+          const output = await this.dynamo(region).send(new UpdateItemCommand(parameters as UpdateItemCommandInput));
+          this.observer.verificationRecorded(region, parameters);
+          return { Attributes: output.Attributes ?? {} };
+        }
+        if (service === 'sns' && action === 'publish') {
+          const message = typeof parameters.Message === 'string' ? parameters.Message : JSON.stringify(parameters.Message);
+          const { MessageId } = this.topics.publish({ TopicArn: parameters.TopicArn, Message: message, Subject: parameters.Subject });
+          this.observer.alert(region, parameters.Subject, message);
+          return { MessageId };
+        }
+        throw new NotEmulatedError(`state machine in ${region}`, `the integration ${service}:${action}`);
+      },
+    };
+  }
+
+  private gatewayBackend() {
+    const secretValue = (id: string) => {
+      const match = [...this.secrets.entries()].find(([arn]) => arn === id || arn.includes(`:secret:${id}-`));
+      if (!match) throw Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: 'ResourceNotFoundException' });
+      return { ARN: match[0], Name: match[0].split(':secret:')[1], SecretString: match[1], VersionId: 'local' };
+    };
+    const machine = (arn: string) => {
+      const found = this.machines.get(arn);
+      if (!found) throw Object.assign(new Error(`State Machine Does Not Exist: '${arn}'`), { name: 'StateMachineDoesNotExist' });
+      if (found.spec.type !== 'EXPRESS') throw Object.assign(new Error('StartSyncExecution needs an EXPRESS state machine'), { name: 'StateMachineTypeNotSupported' });
+      return found;
+    };
+    return {
+      sns: {
+        publish: async (_ctx: unknown, input: any) => {
+          const result = this.topics.publish(input);
+          this.observer.published(input);
+          return { MessageId: result.MessageId };
+        },
+      },
+      sqs: {
+        sendMessage: async (_ctx: unknown, input: any) => {
+          const sent = this.queues.url(input.QueueUrl).send({ body: input.MessageBody, attributes: input.MessageAttributes, delaySeconds: input.DelaySeconds });
+          return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
+        },
+        sendMessageBatch: async (_ctx: unknown, input: any) => {
+          const queue = this.queues.url(input.QueueUrl);
+          const Successful = (input.Entries as any[]).map((entry) => {
+            const sent = queue.send({ body: entry.MessageBody, attributes: entry.MessageAttributes, delaySeconds: entry.DelaySeconds });
+            return { Id: entry.Id, MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
+          });
+          return { Successful, Failed: [] };
+        },
+      },
+      events: { putEvents: async (ctx: { region: string }, input: any) => this.buses.putEvents(ctx.region, input.Entries ?? []) },
+      sfn: { startSyncExecution: async (_ctx: unknown, input: any) => machine(input.stateMachineArn).startSyncExecution(input.input, input.name) },
+      secretsManager: { getSecretValue: async (_ctx: unknown, input: any) => secretValue(input.SecretId) },
+    };
+  }
+
+  /** Stops everything this stage started, newest first; the engines stay up. */
+  async stop(): Promise<void> {
+    for (const stop of this.stoppers.splice(0)) {
+      try {
+        await stop();
+      } catch (error) {
+        this.observer.error('stop', error as Error);
+      }
+    }
+  }
+}
+
+function safeJson(body: string): { flagKey?: string; version?: number } {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return {};
+  }
+}
