@@ -4,7 +4,11 @@ import { ChangeKind, FlagChange } from './model/flag-change';
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** Production changes are allowed on these UTC days between `start` and `end` ("HH:MM", end exclusive). */
+/**
+ * Production changes are allowed on these days between `start` and `end` ("HH:MM", end exclusive), in the
+ * stage's time zone. A window whose end is not after its start runs across midnight: `fri 22:00–02:00`
+ * opens on Friday at 22:00 and closes on Saturday at 02:00.
+ */
 export interface ChangeWindow {
   readonly days: readonly Weekday[];
   readonly start: string;
@@ -24,6 +28,8 @@ export interface StagePolicy {
   /** Empty means "any time". */
   readonly changeWindows: readonly ChangeWindow[];
   readonly freezes: readonly ChangeFreeze[];
+  /** IANA time zone the windows are written in. */
+  readonly timeZone: string;
 }
 
 /** One earlier write of the flag, newest or oldest first: the order does not matter. */
@@ -37,45 +43,111 @@ export interface HistoryEntry {
 
 /** Everything a rule may look at besides the change: explicit, so every region reaches the same verdict. */
 export interface ValidationContext {
-  /** Epoch milliseconds; rules never read the clock. */
+  /**
+   * Epoch milliseconds of the write, from a clock the writer does not control (the write path's server
+   * stamp): windows, freezes, expiry and rates are measured from it. Rules never read the clock.
+   */
   readonly now: number;
   readonly catalogue: CatalogueIndex;
   readonly policy: StagePolicy;
   /** The version the change replaces, or undefined when the flag does not exist yet. */
   readonly current?: FlagChange;
-  /** Current state of prerequisite flags, including their own prerequisites (transitively) when known. */
+  /** Current state of prerequisite flags and of theirs, transitively (see loadPrerequisiteChain). */
   readonly prerequisites: ReadonlyMap<string, FlagChange>;
   readonly history: readonly HistoryEntry[];
+  /** The last version verified in every region: a change that writes its content back is a rollback. */
+  readonly lastKnownGood?: FlagChange;
+  /** Current state of the flags that list this flag as a prerequisite (the reverse dependencies). */
+  readonly dependents: readonly FlagChange[];
 }
 
 export interface ValidationContextInput {
+  /** The trusted instant of the write (see ValidationContext.now). */
   readonly now: number | Date | string;
   readonly stage: string;
   readonly production?: boolean;
   readonly changeWindows?: readonly ChangeWindow[];
   readonly freezes?: readonly ChangeFreeze[];
+  /** @default 'UTC' */
+  readonly timeZone?: string;
   /** @default the catalogue shipped with this package */
   readonly catalogue?: ServiceCatalogue;
   readonly current?: FlagChange;
   readonly prerequisites?: Iterable<FlagChange>;
   readonly history?: readonly HistoryEntry[];
+  readonly lastKnownGood?: FlagChange;
+  readonly dependents?: Iterable<FlagChange>;
 }
+
+const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** Builds a validation context; cheap enough to call per change (the catalogue index is cached). */
 export function createValidationContext(input: ValidationContextInput): ValidationContext {
   const now = typeof input.now === 'number' ? input.now : new Date(input.now).getTime();
   if (!Number.isFinite(now)) throw new RangeError(`validation context: 'now' is not a valid instant (${input.now})`);
+  const timeZone = input.timeZone ?? 'UTC';
+  assertTimeZone(timeZone);
+  const changeWindows = input.changeWindows ?? [];
+  for (const w of changeWindows) {
+    const bad = [w.start, w.end].find((t) => !HH_MM.test(t)) ?? w.days.find((d) => !WEEKDAYS.includes(d));
+    if (bad !== undefined) {
+      throw new RangeError(
+        `validation context: change window ${JSON.stringify(w)} has '${bad}': use days ${WEEKDAYS.join(', ')} and times HH:MM (00:00-23:59)`,
+      );
+    }
+  }
   return {
     now,
     catalogue: indexCatalogue(input.catalogue ?? serviceCatalogue),
     policy: {
       stage: input.stage,
       production: input.production ?? false,
-      changeWindows: input.changeWindows ?? [],
+      changeWindows,
       freezes: input.freezes ?? [],
+      timeZone,
     },
     current: input.current,
     prerequisites: new Map([...(input.prerequisites ?? [])].map((p) => [p.flagKey, p])),
     history: input.history ?? [],
+    lastKnownGood: input.lastKnownGood,
+    dependents: [...(input.dependents ?? [])],
   };
+}
+
+function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new RangeError(
+      `validation context: time zone '${timeZone}' is not an IANA time zone: use e.g. 'UTC' or 'Europe/Berlin'`,
+    );
+  }
+}
+
+/** Reads one flag's current state in the change's stage, or undefined when it does not exist. */
+export type FlagStateReader = (flagKey: string) => Promise<FlagChange | undefined>;
+
+/**
+ * The current state of a change's prerequisites and of their prerequisites, transitively, each flag read
+ * once: what `prerequisites` of the context must hold for the cycle and depth rules to see the whole chain.
+ * Stops after `limit` flags (the rules allow chains of 3 with 5 prerequisites each, far below it).
+ */
+export async function loadPrerequisiteChain(
+  change: Pick<FlagChange, 'flagKey' | 'prerequisites'>,
+  read: FlagStateReader,
+  limit = 100,
+): Promise<FlagChange[]> {
+  const seen = new Set<string>([change.flagKey]);
+  const found: FlagChange[] = [];
+  let wave = [...new Set((change.prerequisites ?? []).map((p) => p.flagKey))].filter((k) => !seen.has(k));
+  while (wave.length > 0 && seen.size <= limit) {
+    wave = wave.slice(0, limit + 1 - seen.size);
+    wave.forEach((key) => seen.add(key));
+    const states = (await Promise.all(wave.map(read))).filter((s): s is FlagChange => s !== undefined);
+    found.push(...states);
+    wave = [...new Set(states.flatMap((s) => (s.prerequisites ?? []).map((p) => p.flagKey)))].filter(
+      (k) => !seen.has(k),
+    );
+  }
+  return found;
 }

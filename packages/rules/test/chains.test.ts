@@ -1,4 +1,4 @@
-import { exampleChange, FlagChange } from '../src';
+import { createValidationContext, exampleChange, FlagChange, loadPrerequisiteChain, validateChange } from '../src';
 import { seededRandom } from './support/generate';
 import { measurePrerequisites } from '../src/facts/prerequisites';
 
@@ -70,5 +70,44 @@ describe('prerequisite chains', () => {
       ['b', needing('b', ['me'])],
     ]);
     expect(measurePrerequisites(needing('me', ['a']), states).prerequisiteCycle).toBe('me -> a -> b -> me');
+  });
+});
+
+describe('the whole chain reaches the rules', () => {
+  // me -> a -> b -> c -> me: a cycle of four hops, invisible to a context holding only direct prerequisites.
+  const table = new Map([
+    ['a', needing('a', ['b'])],
+    ['b', needing('b', ['c'])],
+    ['c', needing('c', ['me'])],
+  ]);
+  const change = needing('me', ['a']);
+  const violations = (prerequisites: FlagChange[]) =>
+    validateChange(change, createValidationContext({ now: Date.now(), stage: 'qa', prerequisites })).violations.map(
+      (v) => v.ruleId,
+    );
+
+  test('loadPrerequisiteChain reads each flag of the chain once, and the cycle is reported', async () => {
+    const reads: string[] = [];
+    const chain = await loadPrerequisiteChain(change, async (key) => {
+      reads.push(key);
+      return table.get(key);
+    });
+    expect(reads).toEqual(['a', 'b', 'c']);
+    expect(violations(chain)).toContain('FFC-PREREQ-006');
+  });
+
+  test('given only the direct prerequisites, the rules refuse the unseen rest of the chain', () => {
+    const result = violations([table.get('a')!]);
+    expect(result).toContain('FFC-PREREQ-002');
+    expect(result).not.toContain('FFC-PREREQ-006');
+  });
+});
+
+describe('the validation context', () => {
+  test.each([
+    [{ timeZone: 'Mars/Olympus' }, /time zone 'Mars\/Olympus' is not an IANA time zone/],
+    [{ changeWindows: [{ days: ['tue' as const], start: '9:00', end: '17:00' }] }, /has '9:00': use days .* HH:MM/],
+  ])('refuses a policy it cannot apply: %j', (input, message) => {
+    expect(() => createValidationContext({ now: 0, stage: 'live', ...input })).toThrow(message);
   });
 });

@@ -11,14 +11,28 @@ export function renderRulesDoc(rules: readonly RuleDefinition[]): string {
     `${rules.length} rules. An **error** rejects the change; a **warning** is reported and lets it through.`,
     'Every rule is authored in json-rules-engine format (`src/rules/<category>.ts`) and compiled at load time.',
     '',
+    'The **safety valves** (turning a flag off, engaging a kill switch, a rollback by the verifier or to the last',
+    'known good version) are refused only by the rules marked **holds**: integrity (schema, sizes, catalogue,',
+    'identity, ownership, secrets, loop guards). Every other rule **yields**: no cooldown, window, freeze, rate,',
+    'ramp, tier wait or expiry ever blocks the emergency brake.',
+    '',
     '| category | rules |',
     '| --- | --- |',
     ...categories.map((c) => `| [${c}](#${c}) | ${rules.filter((r) => r.category === c).length} |`),
   ];
   for (const category of categories) {
-    lines.push('', `## ${category}`, '', '| id | severity | field | rule |', '| --- | --- | --- | --- |');
+    lines.push(
+      '',
+      `## ${category}`,
+      '',
+      '| id | severity | safety valves | field | rule, and why it exists |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const r of rules.filter((rule) => rule.category === category)) {
-      lines.push(`| ${r.ruleId} | ${r.severity} | \`${r.path || '(document)'}\` | ${escapeCell(r.description)} |`);
+      const valves = r.integrity ? 'holds' : 'yields';
+      lines.push(
+        `| ${r.ruleId} | ${r.severity} | ${valves} | \`${r.path || '(document)'}\` | ${escapeCell(r.description)} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -63,6 +63,8 @@ export interface RuleMeta {
   readonly ruleId: string;
   readonly category: RuleCategory;
   readonly severity: Severity;
+  /** Whether the rule also holds for safety valves (turn-off, kill switch engaged, rollback); see RuleSpec. */
+  readonly integrity: boolean;
   readonly description: string;
   readonly message: string;
   /** The field of the change to fix. */

@@ -1,20 +1,12 @@
+import { rolloutShare } from './exposure';
 import { sameJson } from './prerequisites';
 import { parseInstant } from './time';
 import { isPlainObject, kindOf } from './value-shape';
 import { FlagChange, JsonValue } from '../model/flag-change';
 
-/** Share of units that get the flag's "on" value: a boolean false reaches nobody. */
-export function exposure(doc: FlagChange): number {
-  if (doc.type === 'boolean' && doc.value === false) return 0;
-  return doc.rollout ? doc.rollout.percentage : 100;
-}
-
 /** What this change does to the version it replaces. */
-export function compareWithCurrent(change: FlagChange, current: FlagChange | undefined, changedAt: number | null) {
+export function compareWithCurrent(change: FlagChange, current: FlagChange | undefined, now: number) {
   const valueChanged = current !== undefined && !sameJson(current.value, change.value);
-  // The new value starts from nobody unless it is the value already served.
-  const currentEffectiveRollout = current && !valueChanged ? exposure(current) : 0;
-  const effectiveRollout = exposure(change);
   const currentExpiry = current?.temporary ? parseInstant(current.expiresAt) : null;
   const topLevel = compareTopLevelKeys(current?.value, change.value);
   return {
@@ -28,9 +20,7 @@ export function compareWithCurrent(change: FlagChange, current: FlagChange | und
     ownerChanged: current !== undefined && current.owner !== change.owner,
     valueChanged,
     anythingChanged: current === undefined || valueChanged || !sameSubstance(current, change),
-    effectiveRollout,
-    currentEffectiveRollout,
-    rolloutIncrease: effectiveRollout - currentEffectiveRollout,
+    effectiveRollout: rolloutShare(change),
     bucketByChanged:
       current?.rollout !== undefined &&
       change.rollout !== undefined &&
@@ -38,7 +28,7 @@ export function compareWithCurrent(change: FlagChange, current: FlagChange | und
     currentRolloutPartial:
       current?.rollout !== undefined && current.rollout.percentage > 0 && current.rollout.percentage < 100,
     currentExpiresAt: current?.expiresAt ?? null,
-    currentExpired: currentExpiry !== null && changedAt !== null && currentExpiry <= changedAt,
+    currentExpired: currentExpiry !== null && currentExpiry <= now,
     numberChangeFactor: changeFactor(current?.value, change.value),
     numberBecameFractional:
       change.type === 'number' &&

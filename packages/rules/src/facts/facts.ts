@@ -1,5 +1,7 @@
 import { ValidationContext } from '../context';
 import { compareWithCurrent } from './comparison';
+import { countCardNumbers, countIbans } from './detectors';
+import { measureExposure, safetyValveOf } from './exposure';
 import { jsonByteLength } from './json-size';
 import { duplicateCount } from './lists';
 import { measurePrerequisites } from './prerequisites';
@@ -17,7 +19,7 @@ export type Facts = ReturnType<typeof deriveFacts>;
  * thresholds and formats live in the rules, so a reviewer reads the policy in one place.
  */
 export function deriveFacts(change: FlagChange, context: ValidationContext) {
-  const { value, rollout, tags = NO_TAGS } = change;
+  const { value, rollout, tags = NO_STRINGS } = change;
   const changedAt = parseInstant(change.changedAt);
   // A parsed change always has a value: undefined would have been rejected as a missing field.
   const valueBytes = jsonByteLength(value) as number;
@@ -25,12 +27,23 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
   const shape = measureValue(value);
   const targeting = change.targeting?.length ? measureTargeting(change.targeting) : NO_TARGETING;
   const scope = measureScope(change, context.catalogue);
-  const time = measureTime(changedAt, context.now, context.policy, change.expiresAt);
-  const history = measureHistory(context.history, changedAt, change.changedBy);
+  const { current } = context;
+  const time = measureTime(changedAt, context.now, context.policy, change.expiresAt, current?.changedAt);
+  const history = measureHistory(context.history, context.now, change.changedBy);
   const prerequisites = change.prerequisites?.length
     ? measurePrerequisites(change, context.prerequisites)
     : NO_PREREQUISITES;
-  const comparison = compareWithCurrent(change, context.current, changedAt);
+  const comparison = compareWithCurrent(change, current, context.now);
+  const exposure = measureExposure(change, current, context.catalogue);
+  const killSwitch = tags.includes('kill-switch');
+  const losingValue = context.dependents.length ? dependentsLosingValue(change, context) : NO_STRINGS;
+  // A deprecated service keeps the flags it has; only adding it to a flag is refused.
+  const newlyDeprecatedServices =
+    scope.deprecatedServiceCount === 0 || !current
+      ? scope.deprecatedServices
+      : current.services.includes('*')
+        ? NO_STRINGS
+        : scope.deprecatedServices.filter((id) => !current.services.includes(id));
   // One literal with every fact in a fixed order: one allocation and one object shape for all changes,
   // which keeps each fact read in the compiled rules a single load (spreads cost ~20 µs per change).
   return {
@@ -64,6 +77,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueUnsafeNumbers: shape.valueUnsafeNumbers,
     valueLoneSurrogates: shape.valueLoneSurrogates,
     valueText: shape.valueText,
+    valueCardNumbers: shape.valueText === '' ? 0 : countCardNumbers(shape.valueText),
+    valueIbans: shape.valueText === '' ? 0 : countIbans(shape.valueText),
     rolloutPercentage: percentage,
     rolloutDecimalPlaces: percentage === null ? null : decimalPlaces(percentage),
     rolloutBucketBy: rollout?.bucketBy ?? null,
@@ -111,6 +126,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     regionsWithoutServicesCount: scope.regionsWithoutServicesCount,
     deprecatedServices: scope.deprecatedServices,
     deprecatedServiceCount: scope.deprecatedServiceCount,
+    newlyDeprecatedServices,
+    newlyDeprecatedServiceCount: newlyDeprecatedServices.length,
     targetTiers: scope.targetTiers,
     targetTeamCount: scope.targetTeamCount,
     ownerExists: scope.ownerExists,
@@ -132,10 +149,13 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     changedByIsAutomation: /^(svc|bot|ci)-/.test(change.changedBy),
     ticket: change.ticket ?? null,
     hasTicket: change.ticket !== undefined && change.ticket.trim() !== '',
+    approvedBy: change.approvedBy ?? null,
+    approvedBySomeoneElse:
+      change.approvedBy !== undefined && change.approvedBy.trim() !== '' && change.approvedBy !== change.changedBy,
     tags,
     tagCount: tags.length,
     duplicateTagCount: duplicateCount(tags),
-    killSwitch: tags.includes('kill-switch'),
+    killSwitch,
     temporary: change.temporary ?? null,
     expiresAt: change.expiresAt ?? null,
     version: change.version,
@@ -144,6 +164,7 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     changedAtValid: time.changedAtValid,
     changedAtAheadSeconds: time.changedAtAheadSeconds,
     changedAtAgeHours: time.changedAtAgeHours,
+    changedAtBeforeCurrent: time.changedAtBeforeCurrent,
     changeWindowsConfigured: time.changeWindowsConfigured,
     withinChangeWindow: time.withinChangeWindow,
     activeFreeze: time.activeFreeze,
@@ -175,6 +196,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     maxPrerequisiteValueBytes: prerequisites.maxPrerequisiteValueBytes,
     prerequisiteDepth: prerequisites.prerequisiteDepth,
     prerequisiteCycle: prerequisites.prerequisiteCycle,
+    dependentsLosingValue: losingValue,
+    dependentsLosingValueCount: losingValue.length,
     currentExists: comparison.currentExists,
     currentIsOtherFlag: comparison.currentIsOtherFlag,
     currentVersion: comparison.currentVersion,
@@ -186,8 +209,11 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueChanged: comparison.valueChanged,
     anythingChanged: comparison.anythingChanged,
     effectiveRollout: comparison.effectiveRollout,
-    currentEffectiveRollout: comparison.currentEffectiveRollout,
-    rolloutIncrease: comparison.rolloutIncrease,
+    exposureBefore: exposure.exposureBefore,
+    exposureAfter: exposure.exposureAfter,
+    exposureIncreased: exposure.exposureIncreased,
+    exposureGrowth: exposure.exposureGrowth,
+    safetyValve: safetyValveOf(change, current, context.lastKnownGood, killSwitch),
     bucketByChanged: comparison.bucketByChanged,
     currentRolloutPartial: comparison.currentRolloutPartial,
     currentExpiresAt: comparison.currentExpiresAt,
@@ -201,12 +227,23 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
   };
 }
 
-const NO_TAGS: readonly string[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 // Most changes have neither: measuring nothing once saves a few dozen allocations per change.
 const NO_TARGETING = Object.freeze(measureTargeting([]));
 const NO_PREREQUISITES = Object.freeze(
   measurePrerequisites({ flagKey: '', prerequisites: [] } as unknown as FlagChange, new Map()),
 );
+
+/** Flags that require this flag's current value and would no longer get it from the change. */
+function dependentsLosingValue(change: FlagChange, { dependents, current }: ValidationContext): readonly string[] {
+  if (!current) return NO_STRINGS;
+  const before = JSON.stringify(current.value);
+  const after = JSON.stringify(change.value);
+  if (before === after) return NO_STRINGS;
+  return dependents
+    .filter((d) => d.prerequisites?.some((p) => p.flagKey === change.flagKey && JSON.stringify(p.value) === before))
+    .map((d) => d.flagKey);
+}
 
 function decimalPlaces(n: number): number {
   const text = String(n);

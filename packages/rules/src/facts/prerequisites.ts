@@ -51,8 +51,9 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
           .map((p) => p.flagKey);
   const prerequisitesMissingServices = found.filter((p) => !coversServices(p.flagKey)).map((p) => p.flagKey);
   const unsatisfiedPrerequisites = found.filter((p) => !satisfies(p)).map((p) => p.flagKey);
-  const missingPrerequisites = others.filter((k) => !states.has(k));
   const chains = walkChains(change, states);
+  // Direct ones first; then flags further down the chain that the context does not hold.
+  const missingPrerequisites = [...new Set([...others.filter((k) => !states.has(k)), ...chains.missingInChain])];
   return {
     prerequisiteCount: prerequisites.length,
     prerequisiteKeys: keys,
@@ -77,13 +78,15 @@ export function measurePrerequisites(change: FlagChange, states: ReadonlyMap<str
 }
 
 /**
- * Follows prerequisite chains through the known states: the longest chain, and a cycle back to this flag.
+ * Follows prerequisite chains through the known states: the longest chain, a cycle back to this flag, and
+ * the flags the chain names that the context does not hold (a cycle through them cannot be ruled out).
  * Each flag's longest chain is measured once and remembered: walking every path instead doubled the work
  * with every rung of a ladder of flags that each need the next two (F33). A flag already on the current
  * path ends the chain there (a cycle that does not pass through this flag is not this change's to report).
  */
 function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>) {
   let prerequisiteCycle: string | null = null;
+  const missingInChain: string[] = [];
   const chainFrom = new Map<string, number>();
   const path = [change.flagKey];
   const longest = (keys: readonly string[]): number => {
@@ -96,8 +99,10 @@ function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>)
       if (path.includes(key)) continue;
       let length = chainFrom.get(key);
       if (length === undefined) {
+        const state = states.get(key);
+        if (!state && path.length > 1) missingInChain.push(key);
         path.push(key);
-        length = 1 + longest(states.get(key)?.prerequisites?.map((p) => p.flagKey) ?? []);
+        length = 1 + longest(state?.prerequisites?.map((p) => p.flagKey) ?? []);
         path.pop();
         chainFrom.set(key, length);
       }
@@ -107,7 +112,7 @@ function walkChains(change: FlagChange, states: ReadonlyMap<string, FlagChange>)
   };
   // Each flag once: a key listed again would walk the same chains again.
   const prerequisiteDepth = longest([...new Set((change.prerequisites ?? []).map((p) => p.flagKey))]);
-  return { prerequisiteDepth, prerequisiteCycle };
+  return { prerequisiteDepth, prerequisiteCycle, missingInChain };
 }
 
 export function sameJson(a: unknown, b: unknown): boolean {

@@ -65,36 +65,79 @@ function daysSinceEpoch(year: number, month: number, day: number): number {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * Time facts are measured from the change's own `changedAt`, so every region reaches the same verdict
- * whenever it validates; only the clock-sanity facts compare with the context's `now`.
+ * Time facts are measured from the context's `now`, the trusted instant of the write (a writer can backdate
+ * its own `changedAt`, not the server's stamp); the clock-sanity facts compare the two.
  */
-export function measureTime(changedAt: number | null, now: number, policy: StagePolicy, expiresAt: string | undefined) {
-  const at = changedAt ?? now;
+export function measureTime(
+  changedAt: number | null,
+  now: number,
+  policy: StagePolicy,
+  expiresAt: string | undefined,
+  currentChangedAt: string | undefined,
+) {
   const expiry = parseInstant(expiresAt);
   const activeFreeze = policy.freezes.find((f) => {
     const from = parseInstant(f.from);
     const to = parseInstant(f.to);
-    return from !== null && to !== null && from <= at && at < to;
+    return from !== null && to !== null && from <= now && now < to;
   });
+  const before = parseInstant(currentChangedAt);
   return {
     changedAtValid: changedAt !== null,
     changedAtAheadSeconds: changedAt === null ? null : Math.round((changedAt - now) / 1000),
     changedAtAgeHours: changedAt === null ? null : round2((now - changedAt) / HOUR),
+    changedAtBeforeCurrent: changedAt !== null && before !== null && changedAt < before,
     changeWindowsConfigured: policy.changeWindows.length > 0,
-    withinChangeWindow: withinWindows(policy, at),
+    withinChangeWindow: policy.changeWindows.length > 0 && withinWindows(policy, now),
     activeFreeze: activeFreeze ? activeFreeze.reason : null,
     hasExpiresAt: expiresAt !== undefined,
-    expiresInDays: expiry === null ? null : round2((expiry - at) / DAY),
+    expiresInDays: expiry === null ? null : round2((expiry - now) / DAY),
   };
 }
 
+/** Whether `at` falls in a window, on the wall clock of the policy's time zone; windows may cross midnight. */
 function withinWindows(policy: StagePolicy, at: number): boolean {
-  const date = new Date(at);
-  const day = WEEKDAYS[date.getUTCDay()];
-  const minute = date.getUTCHours() * 60 + date.getUTCMinutes();
-  return policy.changeWindows.some(
-    (w) => w.days.includes(day) && toMinutes(w.start) <= minute && minute < toMinutes(w.end),
-  );
+  const { weekday, minute } = wallClock(at, policy.timeZone);
+  const yesterday = WEEKDAYS[(weekday + 6) % 7];
+  const today = WEEKDAYS[weekday];
+  return policy.changeWindows.some((w) => {
+    const start = toMinutes(w.start);
+    const end = toMinutes(w.end);
+    if (start < end) return w.days.includes(today) && start <= minute && minute < end;
+    // Across midnight: the evening part belongs to the listed day, the morning part to the day after it.
+    return (w.days.includes(today) && minute >= start) || (w.days.includes(yesterday) && minute < end);
+  });
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** Day of the week (0 = Sunday) and minute of the day of an instant in an IANA time zone. */
+export function wallClock(at: number, timeZone: string): { weekday: number; minute: number } {
+  if (timeZone === 'UTC') {
+    const date = new Date(at);
+    return { weekday: date.getUTCDay(), minute: date.getUTCHours() * 60 + date.getUTCMinutes() };
+  }
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, format);
+  }
+  let weekday = 0;
+  let hour = 0;
+  let minute = 0;
+  for (const part of format.formatToParts(at)) {
+    if (part.type === 'weekday') weekday = WEEKDAY_INDEX[part.value];
+    else if (part.type === 'hour') hour = Number(part.value);
+    else if (part.type === 'minute') minute = Number(part.value);
+  }
+  return { weekday, minute: hour * 60 + minute };
 }
 
 function toMinutes(hhmm: string): number {
@@ -102,10 +145,9 @@ function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** Rate facts over the flag's recent writes, counted back from this change in one pass with no allocation. */
-export function measureHistory(history: readonly HistoryEntry[], changedAt: number | null, changedBy: string) {
-  // A change without a valid instant cannot be placed in its history: it counts nothing.
-  const from = changedAt ?? -Infinity;
+/** Rate facts over the flag's recent writes, counted back from the write's trusted instant in one pass. */
+export function measureHistory(history: readonly HistoryEntry[], now: number, changedBy: string) {
+  const from = now;
   let changesLastHour = 0;
   let changesLastDay = 0;
   let rollbacksLastDay = 0;

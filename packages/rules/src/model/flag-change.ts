@@ -54,6 +54,11 @@ export interface FlagChange {
   readonly changedBy: string;
   readonly reason: string;
   readonly ticket?: string;
+  /**
+   * Who approved the change: a second person, required for production changes that reach tier-0 services
+   * (FFC-PROD-016). Like changedBy, the write path must stamp it from an approval it verified.
+   */
+  readonly approvedBy?: string;
   readonly temporary?: boolean;
   /** ISO 8601 instant after which a temporary flag must be removed. */
   readonly expiresAt?: string;

@@ -61,6 +61,7 @@ export function parseFlagChange(input: unknown): FlagChange {
     changedBy: string(doc.changedBy, 'changedBy'),
     reason: string(doc.reason, 'reason'),
     ticket: optional('ticket', string),
+    approvedBy: optional('approvedBy', string),
     temporary: optional('temporary', boolean),
     expiresAt: optional('expiresAt', string),
     prerequisites: optional('prerequisites', (v, p) =>
@@ -88,6 +89,7 @@ const FIELDS = [
   'changedBy',
   'reason',
   'ticket',
+  'approvedBy',
   'temporary',
   'expiresAt',
   'prerequisites',

@@ -37,17 +37,35 @@ export const anyOf = (name: FactName): FactCondition => fact(name, 'greaterThan'
 export interface RuleSpec {
   readonly id: string;
   readonly severity?: Severity;
+  /**
+   * Integrity rules (schema, identity, ownership, secrets) hold for every write. Every other rule (pace,
+   * windows, ramps, expiry, process) yields to the safety valves: a turn-off, a kill switch engaged and a
+   * rollback are never blocked by it.
+   * @default false
+   */
+  readonly integrity?: boolean;
   readonly description: string;
   readonly message: string;
   readonly path: string;
   readonly when: TopLevelCondition | FactCondition;
 }
 
-/** Rules of one category; a single fact condition is wrapped in `all` as json-rules-engine requires. */
+/** The change is none of the safety valves (turn-off, kill switch engaged, rollback). */
+export const isNoSafetyValve = fact('safetyValve', 'equal', null);
+
+/**
+ * Rules of one category; a single fact condition is wrapped in `all` as json-rules-engine requires, and a
+ * rule that is not an integrity rule starts with "not a safety valve".
+ */
 export function defineFamily(category: RuleCategory, specs: readonly RuleSpec[]): RuleDefinition[] {
-  return specs.map(({ id, severity = 'error', description, message, path, when }) => {
-    const meta = { ruleId: id, category, severity, description, message, path };
-    const conditions = 'fact' in when ? all(when) : when;
+  return specs.map(({ id, severity = 'error', integrity = false, description, message, path, when }) => {
+    const meta = { ruleId: id, category, severity, integrity, description, message, path };
+    const conditions = integrity ? ('fact' in when ? all(when) : when) : yieldingToSafetyValves(when);
     return { ...meta, properties: { name: id, conditions, event: { type: 'violation', params: meta } } };
   });
+}
+
+function yieldingToSafetyValves(when: TopLevelCondition | FactCondition): TopLevelCondition {
+  if ('all' in when) return all(isNoSafetyValve, ...when.all);
+  return all(isNoSafetyValve, when);
 }

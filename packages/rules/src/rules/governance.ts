@@ -1,5 +1,6 @@
 import {
   all,
+  any,
   defineFamily,
   exceeds,
   fact,
@@ -9,6 +10,7 @@ import {
   isProduction,
   isTrue,
   not,
+  targetsTier0,
 } from './define';
 
 /** A production change whose reason starts with this may bypass change windows and freezes (kill switches only). */
@@ -59,6 +61,7 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-006',
+    integrity: true,
     description: 'The change is validated against the policy of its own stage.',
     message:
       "the change is for stage '{stage}' but was validated with the policy of '{policyStage}': pass the right stage",
@@ -67,6 +70,7 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-007',
+    integrity: true,
     description: 'changedAt is not more than 5 minutes in the future (a wrong clock would defeat rate limits).',
     message: 'changedAt is {changedAtAheadSeconds} s in the future: check the writer clock',
     path: 'changedAt',
@@ -74,6 +78,7 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-008',
+    integrity: true,
     description: 'changedAt is a valid ISO 8601 instant.',
     message: "changedAt '{changedAt}' is not an ISO 8601 instant such as 2025-01-31T12:00:00Z",
     path: 'changedAt',
@@ -105,6 +110,7 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-012',
+    integrity: true,
     description: 'A stage named like production is validated with the production policy.',
     message: "stage '{stage}' looks like production but the policy says non-production: set --production",
     path: 'stage',
@@ -112,19 +118,21 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-013',
-    description: 'A production change to every service ramps (at most 50%) unless it is a kill switch.',
-    message: 'a change to all services reaches {effectiveRollout}% at once: ramp it with a rollout of 50% or less',
+    description:
+      'A new production flag for every service ("*") starts at a rollout of 10% or less, whatever its type: one mistake would reach 156 services in 12 regions at once. It then ramps like any flag (FFC-ROLLOUT-004).',
+    message: 'a new flag for all services reaches {effectiveRollout}% at once: create it with a rollout of 10% or less',
     path: 'rollout.percentage',
     when: all(
       isProduction,
       isOperatorChange,
+      isFalse('currentExists'),
       fact('wildcard', 'equal', true),
-      exceeds('effectiveRollout', 50),
-      not(isKillSwitch),
+      exceeds('effectiveRollout', 10),
     ),
   },
   {
     id: 'FFC-PROD-014',
+    integrity: true,
     description: 'Shared accounts (admin, root, deploy…) do not change production: every change has a person.',
     message: "'{changedBy}' is a shared account: change production under your own identity",
     path: 'changedBy',
@@ -135,9 +143,21 @@ export const governanceRules = defineFamily('governance', [
   },
   {
     id: 'FFC-PROD-015',
-    description: 'changedAt is not older than 24 hours: an old document replayed is not a change.',
-    message: 'changedAt is {changedAtAgeHours} hours old: write the change again with the current time',
+    integrity: true,
+    description:
+      'changedAt is not older than 24 hours nor earlier than the version it replaces: a replayed or backdated document is not a change.',
+    message:
+      'changedAt is {changedAtAgeHours} hours old or earlier than the current version: write the change again with the current time',
     path: 'changedAt',
-    when: exceeds('changedAtAgeHours', 24),
+    when: any(exceeds('changedAtAgeHours', 24), isTrue('changedAtBeforeCurrent')),
+  },
+  {
+    id: 'FFC-PROD-016',
+    description:
+      "A production change that reaches tier-0 services is approved by a second person (LaunchDarkly's approvals, Unleash's change requests): one mistake there stops customers.",
+    message:
+      "a production change to tier-0 services approved by '{approvedBy}': have someone other than {changedBy} approve it and set approvedBy",
+    path: 'approvedBy',
+    when: all(isProduction, isOperatorChange, targetsTier0, isFalse('approvedBySomeoneElse')),
   },
 ]);

@@ -6,6 +6,7 @@ export const KILL_SWITCH_TAG = 'kill-switch';
 export const killSwitchRules = defineFamily('kill-switch', [
   {
     id: 'FFC-KILL-001',
+    integrity: true,
     description: 'A kill switch is a boolean flag.',
     message: 'kill switch {flagKey} has type {type}: kill switches are boolean',
     path: 'type',

@@ -28,6 +28,7 @@ export const lifecycleRules = defineFamily('lifecycle', [
   },
   {
     id: 'FFC-TEMP-003',
+    integrity: true,
     description: 'expiresAt is a valid ISO 8601 instant.',
     message: "expiresAt '{expiresAt}' is not an ISO 8601 instant such as 2025-03-31T00:00:00Z",
     path: 'expiresAt',

@@ -31,6 +31,7 @@ export const metadataRules = defineFamily('metadata', [
   },
   {
     id: 'FFC-META-005',
+    integrity: true,
     description: 'Every change has a reason.',
     message: 'reason is empty: say why this change is made',
     path: 'reason',
@@ -45,6 +46,7 @@ export const metadataRules = defineFamily('metadata', [
   },
   {
     id: 'FFC-META-007',
+    integrity: true,
     description: 'Every change names who made it.',
     message: 'changedBy is empty: set the identity of the person or system making the change',
     path: 'changedBy',
@@ -52,6 +54,7 @@ export const metadataRules = defineFamily('metadata', [
   },
   {
     id: 'FFC-META-008',
+    integrity: true,
     description: 'changedBy is a user id or a corporate login (jdoe, jane.doe@corp.example).',
     message: "changedBy '{changedBy}' must be a lowercase login such as jdoe or jane.doe@corp.example",
     path: 'changedBy',

@@ -3,6 +3,7 @@ import { all, defineFamily, fact, isProduction, not } from './define';
 export const namingRules = defineFamily('naming', [
   {
     id: 'FFC-KEY-001',
+    integrity: true,
     description: 'Flag keys start with a lowercase letter and use only lowercase letters, digits and dashes.',
     message: "flag key '{flagKey}' must match ^[a-z][a-z0-9-]*$: use lowercase letters, digits and dashes",
     path: 'flagKey',
@@ -10,6 +11,7 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-002',
+    integrity: true,
     description: 'Flag keys are at least 3 characters long.',
     message: "flag key '{flagKey}' is too short: use at least 3 characters that name the feature",
     path: 'flagKey',
@@ -17,6 +19,7 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-003',
+    integrity: true,
     description: 'Flag keys are at most 64 characters long (they appear in cache keys and log lines).',
     message: 'flag key is {flagKeyLength} characters: shorten it to 64 or fewer',
     path: 'flagKey',
@@ -38,6 +41,7 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-006',
+    integrity: true,
     description: "The 'ffc-' prefix is reserved for the connector's own flags.",
     message: "flag key '{flagKey}' uses the reserved prefix 'ffc-': choose a key named after your feature",
     path: 'flagKey',
@@ -45,6 +49,7 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-007',
+    integrity: true,
     description: "The 'aws-' and 'amazon-' prefixes are reserved (AWS AppConfig feature flags use them).",
     message: "flag key '{flagKey}' uses a prefix reserved by AWS: choose a key named after your feature",
     path: 'flagKey',
@@ -66,10 +71,11 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-010',
-    description: 'Keys carry no stage suffix: one key exists in every stage, the stage is a field.',
+    description:
+      "Keys carry no stage suffix: one key exists in every stage, the stage is a field. 'test' and 'live' are ordinary words (checkout-ab-test, go-live), not suffixes.",
     message: "flag key '{flagKey}' ends with a stage name: drop the suffix, the stage field says where it applies",
     path: 'flagKey',
-    when: fact('flagKey', 'matches', '-(prod|production|staging|stage|dev|qa|test|live)$'),
+    when: fact('flagKey', 'matches', '-(prod|production|staging|stg|dev|qa|uat)$'),
   },
   {
     id: 'FFC-KEY-011',
@@ -96,10 +102,15 @@ export const namingRules = defineFamily('naming', [
   },
   {
     id: 'FFC-KEY-014',
-    description: "A key that starts with a team's name belongs to that team.",
+    description:
+      "A new key that starts with a team's name belongs to that team (keys never change, so a flag can still be transferred later).",
     message:
       "flag key '{flagKey}' starts with team '{keyTeamPrefix}' but is owned by '{owner}': rename it or fix the owner",
     path: 'owner',
-    when: all(fact('keyTeamPrefix', 'notEqual', null), fact('keyTeamPrefixIsOwner', 'equal', false)),
+    when: all(
+      fact('currentExists', 'equal', false),
+      fact('keyTeamPrefix', 'notEqual', null),
+      fact('keyTeamPrefixIsOwner', 'equal', false),
+    ),
   },
 ]);

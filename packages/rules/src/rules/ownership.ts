@@ -4,6 +4,7 @@ import { PLATFORM_TEAM } from '../catalogue/catalogue';
 export const ownershipRules = defineFamily('ownership', [
   {
     id: 'FFC-OWNER-001',
+    integrity: true,
     description: 'The owner is a team of the catalogue.',
     message: "owner '{owner}' is not a catalogue team: use one of the teams in `ffc services list`",
     path: 'owner',
@@ -11,6 +12,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-002',
+    integrity: true,
     description: 'The owner team owns at least one service the flag targets.',
     message: "team '{owner}' owns none of the targeted services: make a consuming team the owner",
     path: 'owner',
@@ -18,6 +20,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-003',
+    integrity: true,
     description: `Flags for every service ("*") are owned by the ${PLATFORM_TEAM} team.`,
     message: `a flag for all services is owned by '{owner}': transfer it to '${PLATFORM_TEAM}' or list your services`,
     path: 'owner',
@@ -25,6 +28,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-004',
+    integrity: true,
     description: 'An ownership transfer changes nothing else, so each change has one reviewer.',
     message:
       'owner changes from {currentOwner} to {owner} together with the value: transfer ownership in its own change',
@@ -33,6 +37,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-005',
+    integrity: true,
     description: "In production, a flag that reaches another team's tier-0 service is owned by that team.",
     message: "the flag reaches other teams' tier-0 services {foreignTier0Services}: let their owners own the flag",
     path: 'services',
@@ -40,6 +45,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-006',
+    integrity: true,
     description: 'Restores and rollbacks never transfer ownership.',
     message: 'a {kind} changes the owner: restores and rollbacks write back a known version unchanged',
     path: 'owner',
@@ -47,6 +53,7 @@ export const ownershipRules = defineFamily('ownership', [
   },
   {
     id: 'FFC-OWNER-007',
+    integrity: true,
     description: `A flag that spans services of more than 3 teams is owned by the ${PLATFORM_TEAM} team.`,
     message: `the flag spans {targetTeamCount} teams: transfer it to '${PLATFORM_TEAM}' or split it per team`,
     path: 'owner',

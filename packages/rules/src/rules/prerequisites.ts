@@ -10,13 +10,16 @@ export const prerequisiteRules = defineFamily('prerequisites', [
   },
   {
     id: 'FFC-PREREQ-002',
-    description: 'Every prerequisite flag exists in this stage.',
-    message: 'prerequisites {missingPrerequisites} do not exist in this stage: create them first',
+    description:
+      'Every prerequisite flag exists in this stage, down the whole chain (a cycle through a flag the validator cannot see cannot be ruled out).',
+    message:
+      'prerequisites {missingPrerequisites} (of this flag or further down its chain) are not in this stage or were not loaded: create them, or pass the whole chain (loadPrerequisiteChain)',
     path: 'prerequisites',
     when: anyOf('missingPrerequisiteCount'),
   },
   {
     id: 'FFC-PREREQ-003',
+    integrity: true,
     description: 'A flag is not its own prerequisite.',
     message: 'flag {flagKey} lists itself as a prerequisite: remove it',
     path: 'prerequisites',
@@ -66,6 +69,7 @@ export const prerequisiteRules = defineFamily('prerequisites', [
   },
   {
     id: 'FFC-PREREQ-010',
+    integrity: true,
     description: 'Prerequisite keys are valid flag keys.',
     message: 'prerequisite keys {prerequisiteKeys} must match ^[a-z][a-z0-9-]{2,63}$',
     path: 'prerequisites',
@@ -85,5 +89,14 @@ export const prerequisiteRules = defineFamily('prerequisites', [
     message: 'prerequisites {unsatisfiedPrerequisites} do not serve the required value yet: the flag will stay off',
     path: 'prerequisites',
     when: all(isProduction, anyOf('unsatisfiedPrerequisiteCount')),
+  },
+  {
+    id: 'FFC-PREREQ-013',
+    description:
+      'In production, a value change does not silently switch off the flags that require the current value (a reverse-dependency check): change or detach them first.',
+    message:
+      'flags {dependentsLosingValue} require the current value of {flagKey} and would switch off: update their prerequisites first',
+    path: 'value',
+    when: all(isProduction, anyOf('dependentsLosingValueCount')),
   },
 ]);

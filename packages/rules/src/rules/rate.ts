@@ -1,4 +1,4 @@
-import { all, defineFamily, fact, isOperatorChange, isProduction } from './define';
+import { all, any, defineFamily, fact, isOperatorChange, isProduction, targetsTier0 } from './define';
 
 const atLeast = (name: Parameters<typeof fact>[0], n: number) => fact(name, 'greaterThanInclusive', n);
 
@@ -13,10 +13,15 @@ export const rateRules = defineFamily('rate', [
   },
   {
     id: 'FFC-RATE-002',
-    description: 'A production flag changes at most 30 times a day.',
-    message: 'the flag changed {changesLastDay} times today: plan the changes and batch them',
+    description: 'A production flag changes at most 30 times a day (3 where it reaches tier-0 services).',
+    message:
+      'the flag changed {changesLastDay} times today: plan the changes and batch them (30 a day, 3 on tier-0 services)',
     path: 'flagKey',
-    when: all(isProduction, isOperatorChange, atLeast('changesLastDay', 30)),
+    when: all(
+      isProduction,
+      isOperatorChange,
+      any(atLeast('changesLastDay', 30), all(targetsTier0, atLeast('changesLastDay', 3))),
+    ),
   },
   {
     id: 'FFC-RATE-003',
@@ -41,6 +46,7 @@ export const rateRules = defineFamily('rate', [
   },
   {
     id: 'FFC-RATE-006',
+    integrity: true,
     description: 'At most 3 restores of one flag per hour: more means a writer and the validator are fighting.',
     message: 'the flag was restored {restoresLastHour} times in an hour: stop the writer that bypasses validation',
     path: 'flagKey',
@@ -48,6 +54,7 @@ export const rateRules = defineFamily('rate', [
   },
   {
     id: 'FFC-RATE-007',
+    integrity: true,
     description: 'A rollback never follows a rollback: a failing rollback raises an alarm instead.',
     message: 'the previous write was already a rollback: page the owner instead of rolling back again',
     path: 'kind',

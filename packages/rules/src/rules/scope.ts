@@ -3,6 +3,7 @@ import { all, anyOf, defineFamily, exceeds, fact, isTrue } from './define';
 export const scopeRules = defineFamily('scope', [
   {
     id: 'FFC-SCOPE-001',
+    integrity: true,
     description: 'A flag targets at least one service (or "*" for all).',
     message: 'services is empty: list the service ids that read this flag, or ["*"]',
     path: 'services',
@@ -10,6 +11,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-002',
+    integrity: true,
     description: '"*" stands alone: it already means every service.',
     message: 'services mixes "*" with service ids: use either ["*"] or a list of ids',
     path: 'services',
@@ -17,6 +19,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-003',
+    integrity: true,
     description: 'Every targeted service exists in the catalogue.',
     message: 'services {unknownServices} are not in the catalogue: check the ids with `ffc services list`',
     path: 'services',
@@ -24,6 +27,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-004',
+    integrity: true,
     description: 'Each service is listed once.',
     message: 'services {duplicateServices} are listed more than once: remove the duplicates',
     path: 'services',
@@ -31,6 +35,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-005',
+    integrity: true,
     description: 'Every targeted service accepts the flag type (the catalogue lists the types each service reads).',
     message: 'services {servicesRejectingType} do not accept {type} flags: remove them or change the type',
     path: 'services',
@@ -38,6 +43,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-006',
+    integrity: true,
     description: 'A regions list, when given, is not empty (omit it for every region).',
     message: 'regions is empty: omit the field for all regions, or list regions',
     path: 'regions',
@@ -45,6 +51,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-007',
+    integrity: true,
     description: 'Every region exists in the catalogue.',
     message: 'regions {unknownRegions} are not catalogue regions: use AWS region codes such as eu-west-1',
     path: 'regions',
@@ -52,6 +59,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-008',
+    integrity: true,
     description: 'Each region is listed once.',
     message: 'regions {duplicateRegions} are listed more than once: remove the duplicates',
     path: 'regions',
@@ -74,10 +82,10 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-011',
-    description: 'Deprecated services receive no new flags.',
-    message: 'services {deprecatedServices} are deprecated: target their replacements',
+    description: 'Deprecated services receive no new flags; the flags they already read keep working.',
+    message: 'services {newlyDeprecatedServices} are deprecated: target their replacements',
     path: 'services',
-    when: anyOf('deprecatedServiceCount'),
+    when: anyOf('newlyDeprecatedServiceCount'),
   },
   {
     id: 'FFC-SCOPE-012',

@@ -1,4 +1,4 @@
-import { defineFamily, fact, RuleSpec } from './define';
+import { anyOf, defineFamily, fact, RuleSpec } from './define';
 import { FactName } from '../engine/rule-types';
 
 /** [rule number, what it finds, regex, case-insensitive]; detectors follow gitleaks' well-known rules. */
@@ -57,18 +57,38 @@ const SECRETS: readonly Detector[] = [
   [38, 'a Facebook access token', '\\bEAA[A-Za-z0-9]{60,}'],
 ];
 
+/** Shared mailboxes a value may show (a support address on a help page); any other address is a person's. */
+export const ROLE_MAILBOXES = [
+  'support',
+  'help',
+  'info',
+  'contact',
+  'hello',
+  'sales',
+  'billing',
+  'security',
+  'privacy',
+  'abuse',
+  'press',
+  'careers',
+  'jobs',
+  'noreply',
+  'no-reply',
+  'postmaster',
+  'webmaster',
+];
+
 /** Personal data: flags are configuration, not a data store, and are copied to every region. */
 const PERSONAL_DATA: readonly Detector[] = [
-  // One character before the @ finds exactly the texts `…+@` would, without re-reading every word of a long
-  // text from each of its letters (the difference is most of a validation on a long description).
-  [39, 'an email address', '[A-Za-z0-9._%+-]@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}'],
+  // An address starts where no address character precedes it, so a long word is read once (linear time);
+  // role mailboxes (support@, noreply@…) are how a product shows a contact, not a person's data.
   [
-    40,
-    'a payment card number',
-    '\\b(4[0-9]{3}|5[1-5][0-9]{2}|2[2-7][0-9]{2}|3[47][0-9]{2}|6011)[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{1,4}\\b',
+    39,
+    'a personal email address',
+    `(?<![A-Za-z0-9._%+-])(?!(${ROLE_MAILBOXES.join('|')})@)[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}`,
+    true,
   ],
   [41, 'a US social security number', '\\b[0-9]{3}-[0-9]{2}-[0-9]{4}\\b'],
-  [42, 'an IBAN', '\\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\\b'],
   [43, 'a phone number', '\\+[1-9][0-9]{9,14}\\b'],
   [44, 'a UK national insurance number', '\\b[A-CEGHJ-PR-TW-Z]{2}[0-9]{6}[A-D]\\b'],
   [
@@ -98,69 +118,104 @@ function capitalise(text: string): string {
   return text[0].toUpperCase() + text.slice(1);
 }
 
-const EMAIL_IN_TEXT = PERSONAL_DATA[0][2];
+const EMAIL_IN_TEXT = '[A-Za-z0-9._%+-]@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}';
 const EMAIL_ADDRESS = '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}';
 
-export const securityRules = defineFamily('security', [
-  ...SECRETS.map(detectorRule('secret', 'valueText', 'value', 'the value')),
-  ...PERSONAL_DATA.map(detectorRule('personal data', 'valueText', 'value', 'the value')),
-  {
-    id: id(46),
-    severity: 'warning',
-    description: 'The value contains no IPv4 addresses (personal data under GDPR, or internal topology).',
-    message: 'the value contains an IPv4 address: use a hostname from service discovery instead',
-    path: 'value',
-    when: fact(
-      'valueText',
-      'matches',
-      '\\b(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\\b',
-    ),
-  },
-  {
-    id: id(47),
-    description: 'Description, reason and ticket contain no credentials (they are logged and audited).',
-    message: 'description or reason looks like it contains a credential: remove it and rotate the credential',
-    path: 'description',
-    when: fact(
-      'metadataText',
-      'matches',
-      '\\b(AKIA|ASIA)[A-Z0-9]{16}\\b|-----BEGIN [A-Z ]*PRIVATE KEY|\\bgh[pousr]_[A-Za-z0-9]{36}|\\bxox[baprs]-|\\b[sr]k_live_',
-    ),
-  },
-  {
-    id: id(48),
-    severity: 'warning',
-    description: 'Description and reason name teams and tickets, not personal email addresses.',
-    message: 'description or reason contains an email address: refer to the team or ticket instead',
-    path: 'reason',
-    when: fact('metadataText', 'matches', EMAIL_IN_TEXT),
-  },
-  {
-    id: id(49),
-    description: 'Targeting never lists email addresses: they would be copied to every region and cache.',
-    message: 'targeting values contain email addresses: target by userId or a segment instead',
-    path: 'targeting',
-    when: fact('targetingValueStrings', 'someMatch', `^${EMAIL_ADDRESS}$`),
-  },
-  {
-    id: id(50),
-    description: 'Targeting never lists phone numbers.',
-    message: 'targeting values contain phone numbers: target by userId or a segment instead',
-    path: 'targeting',
-    when: fact('targetingValueStrings', 'someMatch', '^\\+?[0-9][0-9 ()-]{8,}[0-9]$'),
-  },
-  {
-    id: id(51),
-    description: 'Values contain no script tags: flag strings are rendered into web pages.',
-    message: 'the value contains a <script> tag: flags carry configuration, not markup',
-    path: 'value',
-    when: fact('valueText', 'matchesIgnoringCase', '<script\\b'),
-  },
-  {
-    id: id(52),
-    description: 'Values contain no javascript: URLs (a cross-site scripting vector when rendered as links).',
-    message: 'the value contains a javascript: URL: use an https URL',
-    path: 'value',
-    when: fact('valueText', 'matchesIgnoringCase', 'javascript:'),
-  },
-]);
+const [email, ...otherPersonalData] = PERSONAL_DATA.map(
+  detectorRule('personal data', 'valueText', 'value', 'the value'),
+);
+const personalData = (n: number) => otherPersonalData.find((rule) => rule.id === id(n))!;
+
+/** Every rule here is an integrity rule: no write may carry a credential or personal data, a turn-off included. */
+const integrity = (rules: RuleSpec[]): RuleSpec[] => rules.map((rule) => ({ ...rule, integrity: true }));
+
+export const securityRules = defineFamily(
+  'security',
+  integrity([
+    ...SECRETS.map(detectorRule('secret', 'valueText', 'value', 'the value')),
+    email,
+    {
+      id: id(40),
+      description: 'The value contains no payment card number (13-19 digits that pass the Luhn check).',
+      message:
+        'the value holds {valueCardNumbers} number(s) that pass the Luhn check of a payment card: remove the card data',
+      path: 'value',
+      when: anyOf('valueCardNumbers'),
+    },
+    personalData(41),
+    {
+      id: id(42),
+      description: 'The value contains no IBAN (country, check digits and account that pass the mod-97 check).',
+      message: 'the value holds {valueIbans} IBAN(s) that pass the mod-97 check: remove the bank account data',
+      path: 'value',
+      when: anyOf('valueIbans'),
+    },
+    personalData(43),
+    personalData(44),
+    personalData(45),
+    {
+      id: id(46),
+      severity: 'warning',
+      description: 'The value contains no IPv4 addresses (personal data under GDPR, or internal topology).',
+      message: 'the value contains an IPv4 address: use a hostname from service discovery instead',
+      path: 'value',
+      when: fact(
+        'valueText',
+        'matches',
+        '\\b(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\\b',
+      ),
+    },
+    {
+      id: id(47),
+      description: 'Description, reason and ticket contain no credentials (they are logged and audited).',
+      message: 'description or reason looks like it contains a credential: remove it and rotate the credential',
+      path: 'description',
+      when: fact(
+        'metadataText',
+        'matches',
+        '\\b(AKIA|ASIA)[A-Z0-9]{16}\\b|-----BEGIN [A-Z ]*PRIVATE KEY|\\bgh[pousr]_[A-Za-z0-9]{36}|\\bxox[baprs]-|\\b[sr]k_live_',
+      ),
+    },
+    {
+      id: id(48),
+      severity: 'warning',
+      description: 'Description and reason name teams and tickets, not personal email addresses.',
+      message: 'description or reason contains an email address: refer to the team or ticket instead',
+      path: 'reason',
+      when: fact('metadataText', 'matches', EMAIL_IN_TEXT),
+    },
+    {
+      id: id(49),
+      description: 'Targeting never lists email addresses: they would be copied to every region and cache.',
+      message: 'targeting values contain email addresses: target by userId or a segment instead',
+      path: 'targeting',
+      when: fact('targetingValueStrings', 'someMatch', `^${EMAIL_ADDRESS}$`),
+    },
+    {
+      id: id(50),
+      description: 'Targeting never lists phone numbers.',
+      message: 'targeting values contain phone numbers: target by userId or a segment instead',
+      path: 'targeting',
+      // International (+49 151 1234567) or written with separators ((555) 123-4567): a bare number is an id.
+      when: fact(
+        'targetingValueStrings',
+        'someMatch',
+        '^(\\+[1-9][0-9 ().-]{6,}[0-9]|\\(?[0-9]{3}\\)?[ .-][0-9]{3}[ .-][0-9]{4})$',
+      ),
+    },
+    {
+      id: id(51),
+      description: 'Values contain no script tags: flag strings are rendered into web pages.',
+      message: 'the value contains a <script> tag: flags carry configuration, not markup',
+      path: 'value',
+      when: fact('valueText', 'matchesIgnoringCase', '<script\\b'),
+    },
+    {
+      id: id(52),
+      description: 'Values contain no javascript: URLs (a cross-site scripting vector when rendered as links).',
+      message: 'the value contains a javascript: URL: use an https URL',
+      path: 'value',
+      when: fact('valueText', 'matchesIgnoringCase', 'javascript:'),
+    },
+  ]),
+);

@@ -1,16 +1,22 @@
 import {
   all,
+  any,
   anyOf,
   defineFamily,
   exceeds,
   fact,
   isOperatorChange,
   isProduction,
+  isTrue,
   targetsTier0,
   targetsTier1,
 } from './define';
 
-/** Contracts derived from the catalogue's service tiers: the closer to customers, the slower and smaller. */
+/**
+ * Contracts derived from the catalogue's service tiers: the closer to customers, the slower and smaller.
+ * Retired IDs, never reused: FFC-TIER-003 (now FFC-ROLLOUT-004's tier-0 limit), FFC-TIER-005 (FFC-RATE-002's),
+ * FFC-TIER-007 (FFC-SIZE-001's).
+ */
 export const serviceTierRules = defineFamily('service-tier', [
   {
     id: 'FFC-TIER-001',
@@ -27,25 +33,18 @@ export const serviceTierRules = defineFamily('service-tier', [
     when: all(isProduction, isOperatorChange, targetsTier1, fact('minutesSinceLastChange', 'lessThan', 15)),
   },
   {
-    id: 'FFC-TIER-003',
-    description: 'A production rollout that reaches tier-0 services grows by at most 10 points per change.',
-    message: 'rollout grows by {rolloutIncrease} points on tier-0 services: ramp in steps of at most 10',
-    path: 'rollout.percentage',
-    when: all(isProduction, isOperatorChange, targetsTier0, exceeds('rolloutIncrease', 10)),
-  },
-  {
     id: 'FFC-TIER-004',
-    description: 'A production rollout that reaches tier-1 services grows by at most 20 points per change.',
-    message: 'rollout grows by {rolloutIncrease} points on tier-1 services: ramp in steps of at most 20',
+    description: 'In production a flag that reached no tier-0 or tier-1 unit starts there at a rollout of 5% or less.',
+    message: 'the flag reaches tier-0/1 services at {effectiveRollout}% from nobody: start at a rollout of 5% or less',
     path: 'rollout.percentage',
-    when: all(isProduction, isOperatorChange, targetsTier1, exceeds('rolloutIncrease', 20)),
-  },
-  {
-    id: 'FFC-TIER-005',
-    description: 'A flag that reaches tier-0 services changes at most 3 times a day in production.',
-    message: 'the flag reached tier-0 services {changesLastDay} times today: batch the changes',
-    path: 'services',
-    when: all(isProduction, isOperatorChange, targetsTier0, fact('changesLastDay', 'greaterThanInclusive', 3)),
+    when: all(
+      isProduction,
+      isOperatorChange,
+      any(targetsTier0, targetsTier1),
+      fact('exposureBefore', 'equal', 0),
+      isTrue('exposureIncreased'),
+      exceeds('effectiveRollout', 5),
+    ),
   },
   {
     id: 'FFC-TIER-006',
@@ -53,13 +52,6 @@ export const serviceTierRules = defineFamily('service-tier', [
     message: 'tier-0 services would evaluate a regular expression per request: use in / startsWith instead',
     path: 'targeting',
     when: all(targetsTier0, fact('targetingOperators', 'contains', 'matches')),
-  },
-  {
-    id: 'FFC-TIER-007',
-    description: 'Values sent to tier-0 services are at most 4 KB (they sit in the request path cache).',
-    message: 'the value is {valueBytes} bytes for tier-0 services: keep it under 4,096 bytes',
-    path: 'value',
-    when: all(targetsTier0, exceeds('valueBytes', 4096)),
   },
   {
     id: 'FFC-TIER-008',

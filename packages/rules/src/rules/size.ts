@@ -1,16 +1,19 @@
-import { all, defineFamily, exceeds, fact } from './define';
+import { all, any, defineFamily, exceeds, fact, isNoSafetyValve, targetsTier0 } from './define';
 
 export const sizeRules = defineFamily('size', [
   {
     id: 'FFC-SIZE-001',
-    description: "A value is at most 64 KB of JSON, far below DynamoDB's 400 KB item limit and cheap to fan out.",
+    integrity: true,
+    description:
+      "A value is at most 64 KB of JSON, far below DynamoDB's 400 KB item limit and cheap to fan out; a new value for tier-0 services at most 4 KB (it sits in their request-path cache). A safety valve is held to 64 KB only.",
     message:
-      'the value is {valueBytes} bytes: keep it under 65,536 bytes (store large payloads elsewhere and flag a pointer)',
+      'the value is {valueBytes} bytes: keep it under 65,536 bytes, 4,096 for tier-0 services (store large payloads elsewhere and flag a pointer)',
     path: 'value',
-    when: exceeds('valueBytes', 65536),
+    when: any(exceeds('valueBytes', 65536), all(isNoSafetyValve, targetsTier0, exceeds('valueBytes', 4096))),
   },
   {
     id: 'FFC-SIZE-002',
+    integrity: true,
     description: 'A value nests at most 8 levels deep.',
     message: 'the value nests {valueDepth} levels deep: flatten it to 8 levels or fewer',
     path: 'value',
@@ -18,6 +21,7 @@ export const sizeRules = defineFamily('size', [
   },
   {
     id: 'FFC-SIZE-003',
+    integrity: true,
     description: 'A value has at most 5,000 JSON nodes.',
     message: 'the value has {valueNodeCount} JSON nodes: keep it to 5,000',
     path: 'value',
@@ -25,6 +29,7 @@ export const sizeRules = defineFamily('size', [
   },
   {
     id: 'FFC-SIZE-004',
+    integrity: true,
     description: 'The whole flag document is at most 128 KB, leaving room in the 400 KB item for history fields.',
     message: 'the flag document is {documentBytes} bytes: keep it under 131,072 bytes',
     path: '',
@@ -32,6 +37,7 @@ export const sizeRules = defineFamily('size', [
   },
   {
     id: 'FFC-SIZE-005',
+    integrity: true,
     description: 'Targeting holds at most 1,000 values in total; larger audiences belong in a segment.',
     message: 'targeting lists {targetingTotalValues} values: use a segment attribute instead of long lists',
     path: 'targeting',
@@ -47,6 +53,7 @@ export const sizeRules = defineFamily('size', [
   },
   {
     id: 'FFC-SIZE-007',
+    integrity: true,
     description: 'Prerequisite values are small (at most 1 KB each): they are compared on every evaluation.',
     message: 'a prerequisite value is {maxPrerequisiteValueBytes} bytes: require a small value, e.g. true',
     path: 'prerequisites',

@@ -42,6 +42,7 @@ const SEMVER = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z
 export const targetingRules = defineFamily('targeting', [
   {
     id: 'FFC-TARGET-001',
+    integrity: true,
     description: 'Targeting uses only attributes that services send.',
     message: `targeting uses attributes {targetingAttributes}; services only send ${TARGETING_ATTRIBUTES.join(', ')}`,
     path: 'targeting',
@@ -49,6 +50,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-002',
+    integrity: true,
     description: 'Targeting uses only operators the SDKs implement.',
     message: `targeting uses operators {targetingOperators}; supported: ${TARGETING_OPERATORS.join(', ')}`,
     path: 'targeting',
@@ -91,6 +93,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-008',
+    integrity: true,
     description: 'Numeric comparisons (lt, lte, gt, gte) compare with numbers.',
     message: '{nonNumericComparisonValues} value(s) of numeric comparisons are not numbers: use numbers',
     path: 'targeting',
@@ -98,6 +101,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-009',
+    integrity: true,
     description: 'Semantic-version operators compare with valid versions (1.2.3).',
     message: 'semver targeting values {semverTargetingValues} must look like MAJOR.MINOR.PATCH',
     path: 'targeting',
@@ -105,6 +109,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-010',
+    integrity: true,
     description: 'Values of the matches operator are valid regular expressions.',
     message: '{invalidRegexTargetingValues} matches value(s) are not valid regular expressions: fix them',
     path: 'targeting',
@@ -112,6 +117,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-011',
+    integrity: true,
     description: 'Regular expressions have no nested quantifiers, which can take exponential time on every evaluation.',
     message: 'a matches value has a nested quantifier such as (a+)+: rewrite it without nesting',
     path: 'targeting',
@@ -140,6 +146,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-015',
+    integrity: true,
     description: 'Targeting never uses personal-data attributes (email, phone, IP address, names).',
     message: `targeting uses personal attributes among {targetingAttributes}: target by userId or segment instead`,
     path: 'targeting',
@@ -169,6 +176,7 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-019',
+    integrity: true,
     description: 'String operators (in, startsWith, contains, matches…) compare with strings.',
     message: '{numericValuesForStringOperators} value(s) of string operators are numbers: quote them',
     path: 'targeting',
@@ -184,10 +192,15 @@ export const targetingRules = defineFamily('targeting', [
   },
   {
     id: 'FFC-TARGET-021',
-    description: 'Language values are BCP 47 tags (en, de-AT).',
-    message: 'language values {languageTargetingValues} must be BCP 47 tags such as en or de-AT',
+    description: 'Language values are BCP 47 tags in canonical case (en, de-AT, es-419, zh-Hant-TW).',
+    message: 'language values {languageTargetingValues} must be BCP 47 tags such as en, de-AT, es-419 or zh-Hant',
     path: 'targeting',
-    when: fact('languageTargetingValues', 'someNotMatch', '^[a-z]{2,3}(-[A-Z]{2})?$'),
+    // language, then optional script (Hant), region (AT or 419) and variants (1996, valencia), RFC 5646.
+    when: fact(
+      'languageTargetingValues',
+      'someNotMatch',
+      '^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?(-([0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}))*$',
+    ),
   },
   {
     id: 'FFC-TARGET-022',

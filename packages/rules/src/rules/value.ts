@@ -5,6 +5,7 @@ const typeIs = (type: string) => fact('type', 'equal', type);
 export const valueRules = defineFamily('value', [
   {
     id: 'FFC-TYPE-001',
+    integrity: true,
     description: 'A boolean flag carries true or false.',
     message: 'type is boolean but the value is {valueKind}: set true or false',
     path: 'value',
@@ -12,6 +13,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-002',
+    integrity: true,
     description: 'A string flag carries a string.',
     message: 'type is string but the value is {valueKind}: quote the value or change the type',
     path: 'value',
@@ -19,6 +21,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-003',
+    integrity: true,
     description: 'A number flag carries a number.',
     message: 'type is number but the value is {valueKind}: set a number or change the type',
     path: 'value',
@@ -26,6 +29,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-004',
+    integrity: true,
     description: 'A json flag carries an object or an array.',
     message: 'type is json but the value is {valueKind}: wrap it in an object, or use a scalar type',
     path: 'value',
@@ -33,6 +37,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-005',
+    integrity: true,
     description: 'Numbers stay within the safe integer range so every language reads the same value.',
     message: 'number {valueNumber} is beyond ±9007199254740991: services in other languages would read another value',
     path: 'value',
@@ -61,6 +66,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-009',
+    integrity: true,
     description: 'String values contain no control characters.',
     message: 'the string value contains control characters: remove them',
     path: 'value',
@@ -75,6 +81,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-011',
+    integrity: true,
     description: 'JSON object keys are not empty strings.',
     message: 'the json value has {valueEmptyKeyCount} empty key(s): name every field',
     path: 'value',
@@ -122,6 +129,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-017',
+    integrity: true,
     description: "A flag's type never changes: services parse the value by type.",
     message: 'type changes from {currentType} to {type}: create a new flag key instead',
     path: 'type',
@@ -137,6 +145,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-019',
+    integrity: true,
     description: 'Strings contain no lone UTF-16 surrogates (they are not valid Unicode and break other runtimes).',
     message: 'the value contains {valueLoneSurrogates} lone surrogate character(s): fix the text encoding',
     path: 'value',
@@ -144,6 +153,7 @@ export const valueRules = defineFamily('value', [
   },
   {
     id: 'FFC-TYPE-020',
+    integrity: true,
     description: 'Numbers inside json values stay within the safe integer range.',
     message: 'the json value holds {valueUnsafeNumbers} number(s) beyond ±2^53: send them as strings',
     path: 'value',

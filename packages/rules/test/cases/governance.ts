@@ -17,6 +17,20 @@ const freeze = (s: Scenario) => {
   s.context.freezes = [{ from: iso(-HOUR), to: iso(HOUR), reason: 'spring sale' }];
 };
 
+const tier0 = (s: Scenario) => {
+  s.change.services = ['checkout-api'];
+  s.context.current = { ...s.context.current!, services: ['checkout-api'] };
+};
+/** A new number flag (a timeout) for every service, owned by the platform team, at a rollout of `percentage`. */
+const allServices = (percentage: number | undefined) => (s: Scenario) => {
+  Object.assign(s.change, { owner: 'platform', flagKey: 'shared-timeout-ms', services: ['*'], type: 'number' });
+  s.change.value = 3000;
+  s.change.rollout = percentage === undefined ? undefined : { percentage };
+  s.change.version = 1;
+  s.context.current = undefined;
+  s.context.history = [];
+};
+
 export const governanceCases: RuleCases = {
   'FFC-PROD-001': {
     fail: set('ticket', undefined),
@@ -77,18 +91,13 @@ export const governanceCases: RuleCases = {
     pass: inQa,
   },
   'FFC-PROD-013': {
-    fail: (s) => {
-      s.change.owner = 'platform';
-      s.change.flagKey = 'shared-one-click';
-      s.change.services = ['*'];
-      s.change.rollout = { percentage: 60 };
-      s.context.current = {
-        ...s.context.current!,
-        flagKey: 'shared-one-click',
-        owner: 'platform',
-        services: ['*'],
-        rollout: { percentage: 50 },
-      };
+    fail: allServices(undefined),
+    // Once created, a flag for every service ramps to 100% like any other (it used to be capped at 50%).
+    pass: (s) => {
+      allServices(undefined)(s);
+      s.context.current = { ...s.change, version: 1, rollout: { percentage: 50 }, changedAt: iso(-HOUR) } as never;
+      s.change.version = 2;
+      s.context.history = [{ version: 1, kind: 'change', changedAt: iso(-HOUR), changedBy: 'jdoe' }];
     },
   },
   'FFC-PROD-014': { fail: set('changedBy', 'admin'), pass: set('changedBy', 'admin.jane') },
@@ -96,6 +105,21 @@ export const governanceCases: RuleCases = {
     fail: (s) => {
       s.change.changedAt = iso(-25 * HOUR);
       s.context.history = [];
+    },
+    pass: (s) => {
+      s.change.changedAt = iso(-23 * HOUR);
+      s.context.current = { ...s.context.current!, changedAt: iso(-24 * HOUR) };
+      s.context.history = [];
+    },
+  },
+  'FFC-PROD-016': {
+    fail: (s) => {
+      tier0(s);
+      s.change.approvedBy = 'jdoe'; // the author approving their own change
+    },
+    pass: (s) => {
+      tier0(s);
+      s.change.approvedBy = 'asmith';
     },
   },
 };

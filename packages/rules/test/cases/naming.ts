@@ -1,4 +1,4 @@
-import { inQa, RuleCases } from '../support/scenario';
+import { asNewFlag, inQa, RuleCases } from '../support/scenario';
 
 const key = (flagKey: string) => (s: { change: { flagKey: string } }) => {
   s.change.flagKey = flagKey;
@@ -27,9 +27,15 @@ export const namingCases: RuleCases = {
       s.change.expiresAt = '2025-04-01T00:00:00Z';
     },
   },
-  'FFC-KEY-010': { fail: key('checkout-one-click-prod'), pass: key('checkout-production-line') },
+  'FFC-KEY-010': { fail: key('checkout-one-click-prod'), pass: key('checkout-ab-test') },
   'FFC-KEY-011': { fail: key('default'), pass: key('default-shipping') },
   'FFC-KEY-012': { fail: key('disable-one-click'), pass: key('enable-one-click') },
   'FFC-KEY-013': { fail: key('checkout-20250304'), pass: key('checkout-v2') },
-  'FFC-KEY-014': { fail: key('payments-one-click'), pass: key('checkout-payments') },
+  'FFC-KEY-014': {
+    fail: (s) => {
+      asNewFlag(s);
+      key('payments-one-click')(s);
+    },
+    pass: key('checkout-payments'),
+  },
 };

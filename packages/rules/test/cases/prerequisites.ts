@@ -8,6 +8,9 @@ const requires =
     s.context.prerequisites = flags;
   };
 const base = prerequisiteFlag('checkout-base');
+/** checkout-express, which serves only while this flag serves `value`. */
+const dependent = (value: number) =>
+  prerequisiteFlag('checkout-express', { prerequisites: [{ flagKey: 'checkout-one-click', value }] });
 
 export const prerequisiteCases: RuleCases = {
   'FFC-PREREQ-001': {
@@ -99,5 +102,18 @@ export const prerequisiteCases: RuleCases = {
       s.context.prerequisites = [prerequisiteFlag('checkout-base', { value: false })];
     },
     pass: requires(base),
+  },
+  'FFC-PREREQ-013': {
+    // A dependent requires 30, which the change replaces.
+    fail: (s) => {
+      Object.assign(s.change, { type: 'number', value: 40 });
+      s.context.current = { ...s.context.current!, type: 'number', value: 30, rollout: undefined };
+      s.context.dependents = [dependent(30)];
+    },
+    pass: (s) => {
+      Object.assign(s.change, { type: 'number', value: 40 });
+      s.context.current = { ...s.context.current!, type: 'number', value: 30, rollout: undefined };
+      s.context.dependents = [dependent(40)];
+    },
   },
 };

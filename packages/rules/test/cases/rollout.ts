@@ -11,7 +11,8 @@ export const rolloutCases: RuleCases = {
   'FFC-ROLLOUT-001': { fail: percent(-1), pass: percent(0) },
   'FFC-ROLLOUT-002': { fail: percent(101), pass: percent(30) },
   'FFC-ROLLOUT-003': { fail: percent(10.125), pass: percent(10.25) },
-  'FFC-ROLLOUT-004': { fail: percent(31), pass: percent(30) },
+  // 5% -> 13% grows 2.6-fold, 5% -> 12.5% exactly 2.5-fold.
+  'FFC-ROLLOUT-004': { fail: percent(13), pass: percent(12.5) },
   'FFC-ROLLOUT-005': {
     fail: (s) => {
       asNewFlag(s);
@@ -22,7 +23,14 @@ export const rolloutCases: RuleCases = {
       percent(10)(s);
     },
   },
-  'FFC-ROLLOUT-006': { fail: percent(0), pass: percent(1) },
+  'FFC-ROLLOUT-006': {
+    // On an existing flag going from 5% to 0% this is a turn-off, which a warning does not question.
+    fail: (s) => {
+      asNewFlag(s);
+      percent(0)(s);
+    },
+    pass: percent(1),
+  },
   'FFC-ROLLOUT-007': {
     fail: (s) => {
       inQa(s);
@@ -57,6 +65,17 @@ export const rolloutCases: RuleCases = {
     fail: (s) => {
       s.change.value = false;
       s.context.current = { ...s.context.current!, value: false };
+    },
+  },
+  'FFC-ROLLOUT-013': {
+    // 5% of 30, then 10% of 40: the first rollout was never finished.
+    fail: (s) => {
+      Object.assign(s.change, { type: 'number', value: 40 });
+      s.context.current = { ...s.context.current!, type: 'number', value: 30 };
+    },
+    pass: (s) => {
+      Object.assign(s.change, { type: 'number', value: 40 });
+      s.context.current = { ...s.context.current!, type: 'number', value: 30, rollout: undefined };
     },
   },
 };

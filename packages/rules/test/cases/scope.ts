@@ -1,4 +1,5 @@
 import { serviceCatalogue } from '../../src';
+import { DEPRECATED_SERVICE, EU_ONLY_SERVICE, fixtureCatalogue } from '../support/catalogue';
 import { RuleCases, Scenario } from '../support/scenario';
 
 const services =
@@ -17,6 +18,9 @@ const asPlatform = (s: Scenario) => {
   s.change.flagKey = 'shared-one-click';
   s.change.rollout = { percentage: 10 };
   if (s.context.current) s.context.current = { ...s.context.current, owner: 'platform', flagKey: 'shared-one-click' };
+};
+const withFixtures = (s: Scenario) => {
+  s.context.catalogue = fixtureCatalogue;
 };
 const catalog = (n: number) => ['checkout-tax', 'checkout-receipt', 'checkout-web', 'checkout-worker'].slice(0, n);
 
@@ -49,11 +53,13 @@ export const scopeCases: RuleCases = {
   'FFC-SCOPE-008': { fail: regions('eu-west-1', 'eu-west-1') },
   'FFC-SCOPE-009': {
     fail: (s) => {
-      services('checkout-receipt', 'checkout-wallet')(s);
-      regions('eu-west-1')(s);
+      withFixtures(s);
+      services('checkout-receipt', EU_ONLY_SERVICE)(s);
+      regions('us-east-1')(s);
     },
     pass: (s) => {
-      services('checkout-receipt', 'checkout-wallet')(s);
+      withFixtures(s);
+      services('checkout-receipt', EU_ONLY_SERVICE)(s);
       regions('us-east-1', 'eu-west-1')(s);
     },
   },
@@ -69,23 +75,25 @@ export const scopeCases: RuleCases = {
   },
   'FFC-SCOPE-011': {
     fail: (s) => {
-      s.change.owner = 'payments';
-      s.change.flagKey = 'payments-fx-rounding';
-      s.context.current = undefined;
-      s.context.history = [];
-      s.change.version = 1;
-      s.change.rollout = { percentage: 5 };
-      services('payments-fx')(s);
+      withFixtures(s);
+      s.change.services = ['checkout-receipt', DEPRECATED_SERVICE];
+    },
+    // A flag the deprecated service already reads keeps it (and can be ramped or turned off).
+    pass: (s) => {
+      withFixtures(s);
+      services('checkout-receipt', DEPRECATED_SERVICE)(s);
     },
   },
   'FFC-SCOPE-012': {
     fail: (s) => {
-      services('checkout-wallet')(s);
-      regions('us-east-1', 'eu-west-1')(s);
+      withFixtures(s);
+      services(EU_ONLY_SERVICE)(s);
+      regions('eu-west-1', 'us-east-1')(s);
     },
     pass: (s) => {
-      services('checkout-wallet')(s);
-      regions('us-east-1')(s);
+      withFixtures(s);
+      services(EU_ONLY_SERVICE)(s);
+      regions('eu-west-1')(s);
     },
   },
 };
@@ -93,7 +101,7 @@ export const scopeCases: RuleCases = {
 /** Tier 2/3 services of every team, enough to list more than 50. */
 function catalogueIds(n: number): string[] {
   return serviceCatalogue.services
-    .filter((s) => s.tier >= 2 && s.lifecycle === 'active')
+    .filter((s) => s.tier >= 2)
     .slice(0, n)
     .map((s) => s.id);
 }

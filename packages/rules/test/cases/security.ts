@@ -63,10 +63,12 @@ export const securityCases: RuleCases = {
   'FFC-SEC-036': { fail: leak(`PMAK-${hex(24)}-${hex(34)}`) },
   'FFC-SEC-037': { fail: leak(`123456789:AA${alnum(33)}`) },
   'FFC-SEC-038': { fail: leak(`EAA${alnum(80)}`) },
-  'FFC-SEC-039': { fail: leak('jane.doe@example.com'), pass: leak('jane.doe at example') },
-  'FFC-SEC-040': { fail: leak('4111 1111 1111 1111'), pass: leak('1111 1111') },
+  'FFC-SEC-039': { fail: leak('Write to jane.doe@example.com'), pass: leak('Write to support@acme.com') },
+  // The Visa test number passes the Luhn check; the same digits with another last one do not.
+  'FFC-SEC-040': { fail: leak('4111 1111 1111 1111'), pass: leak('order 4111 1111 1111 1112') },
   'FFC-SEC-041': { fail: leak('078-05-1120'), pass: leak('2025-03-04') },
-  'FFC-SEC-042': { fail: leak('DE89370400440532013000'), pass: leak('DE89') },
+  // The IBAN of ISO 13616's example (also printed in groups of four); one digit off fails mod-97.
+  'FFC-SEC-042': { fail: leak('IBAN DE89 3704 0044 0532 0130 00'), pass: leak('DE89370400440532013001') },
   'FFC-SEC-043': { fail: leak('+4915112345678'), pass: leak('+49') },
   'FFC-SEC-044': { fail: leak('AB123456C'), pass: leak('QQ123456C') },
   'FFC-SEC-045': { fail: leak('1990-01-01', 'dateOfBirth'), pass: leak('1990-01-01', 'releaseDate') },
@@ -82,7 +84,7 @@ export const securityCases: RuleCases = {
     },
   },
   'FFC-SEC-049': { fail: targetingValue('userId', 'jane.doe@example.com'), pass: targetingValue('userId', 'u-123') },
-  'FFC-SEC-050': { fail: targetingValue('userId', '+49 151 1234567'), pass: targetingValue('userId', 'u-49151') },
+  'FFC-SEC-050': { fail: targetingValue('userId', '+49 151 1234567'), pass: targetingValue('userId', '4915112345') },
   'FFC-SEC-051': { fail: leak('<script>alert(1)</script>'), pass: leak('<b>bold</b>') },
   'FFC-SEC-052': { fail: leak('javascript:alert(1)'), pass: leak('https://example.com') },
 };

@@ -78,7 +78,7 @@ export const targetingCases: RuleCases = {
   },
   'FFC-TARGET-021': {
     fail: target(rule('language', 'in', ['english'])),
-    pass: target(rule('language', 'in', ['en', 'de-AT'])),
+    pass: target(rule('language', 'in', ['en', 'de-AT', 'es-419', 'zh-Hant-TW', 'sr-Latn-RS'])),
   },
   'FFC-TARGET-022': { fail: target(rule('plan', 'in', ['gold'])), pass: target(rule('plan', 'in', ['enterprise'])) },
   'FFC-TARGET-023': {

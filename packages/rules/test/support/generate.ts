@@ -95,7 +95,7 @@ export function generateCases(count: number, seed = 42): GeneratedCase[] {
   const cases: GeneratedCase[] = [];
   for (let i = 0; i < count; i++) {
     if (random() < 0.2) {
-      cases.push(cleanCase(5 + Math.floor(random() * 21)));
+      cases.push(cleanCase(5 + Math.floor(random() * 8)));
       continue;
     }
     const percentage = pick(PERCENTAGES);
@@ -144,7 +144,10 @@ export function generateCases(count: number, seed = 42): GeneratedCase[] {
         now: NOW,
         stage: random() < 0.9 ? change.stage : 'prod',
         production,
-        changeWindows: random() < 0.3 ? [{ days: ['mon', 'tue'], start: '09:00', end: pick(['09:30', '17:00']) }] : [],
+        // Some windows run across midnight; some are written in Berlin time.
+        changeWindows:
+          random() < 0.3 ? [{ days: ['mon', 'tue'], start: '09:00', end: pick(['09:30', '17:00', '02:00']) }] : [],
+        timeZone: random() < 0.2 ? 'Europe/Berlin' : undefined,
         freezes: random() < 0.1 ? [{ from: iso(-HOUR), to: iso(HOUR), reason: 'sale' }] : [],
         current,
         prerequisites:
@@ -152,6 +155,8 @@ export function generateCases(count: number, seed = 42): GeneratedCase[] {
             ? [{ ...cleanChange(), flagKey: 'checkout-base', temporary: true, expiresAt: iso(5 * DAY) } as FlagChange]
             : [],
         history,
+        // Sometimes the change writes back the last known good content: an operator's rollback.
+        lastKnownGood: current && random() < 0.2 ? { ...change, version: 0 } : undefined,
       },
     });
   }
