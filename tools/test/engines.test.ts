@@ -10,10 +10,13 @@ describe('engineSettings', () => {
       redisUrl: 'redis://127.0.0.1:6391',
       dynamodbEndpoint: 'http://127.0.0.1:8011',
       opensearchUrl: 'http://127.0.0.1:9211',
+      cloudDynamodbEndpoint: 'http://127.0.0.1:8012',
+      cloudRedisPorts: [6401, 6402, 6403, 6404, 6405, 6406, 6407, 6408, 6409, 6410, 6411, 6412],
     });
   });
   test('the environment overrides each setting', () => {
     expect(engineSettings({ FFC_REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
+    expect(engineSettings({ FFC_CLOUD_REDIS_PORTS: '7001,7002' }).cloudRedisPorts).toEqual([7001, 7002]);
   });
 });
 
@@ -38,13 +41,13 @@ describe('tools/engines', () => {
 });
 
 describe('running engines', () => {
-  test('every engine listens on loopback only (DynamoDB Local has no bind option of its own)', () => {
-    ensureEngines(['redis', 'dynamodb', 'opensearch']);
+  test('every engine listens on loopback only, the local cloud\'s too (DynamoDB Local has no bind option of its own)', () => {
+    const { cloudRedisPorts } = ensureEngines(['redis', 'dynamodb', 'opensearch', 'cloud']);
     const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' })
       .split('\n')
       .map((line) => line.trim().split(/\s+/)[3])
       .filter(Boolean);
-    for (const port of [6391, 8011, 9211, 9311]) {
+    for (const port of [6391, 8011, 9211, 9311, 8012, ...cloudRedisPorts]) {
       const addresses = listening.filter((address) => address.endsWith(`:${port}`));
       expect(addresses.length).toBeGreaterThan(0);
       for (const address of addresses) expect(address).toMatch(/^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]|\[::1\]):\d+$/);
