@@ -22,7 +22,9 @@ async function check(
 }
 
 /** Asks each engine the cheapest real question: Redis PING, DynamoDB ListTables, OpenSearch cluster health. */
-export async function checkEngines(settings: EngineSettings): Promise<EngineCheck[]> {
+export async function checkEngines(
+  settings: Pick<EngineSettings, 'redisUrl' | 'dynamodbEndpoint' | 'opensearchUrl'>,
+): Promise<EngineCheck[]> {
   return Promise.all([
     check('redis', settings.redisUrl, async () => {
       // One attempt: a retrying client left a reconnect timer and a 2 s socket-close wait behind (F30).

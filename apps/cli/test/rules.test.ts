@@ -77,7 +77,7 @@ describe('ffc rules and services', () => {
   });
 
   test('rules show prints the conditions; an unknown id exits 2', async () => {
-    expect((await ffc('rules', 'show', 'ffc-rollout-004')).out).toMatch(/"fact": "rolloutIncrease"/);
+    expect((await ffc('rules', 'show', 'ffc-rollout-004')).out).toMatch(/"fact": "exposureGrowth"/);
     const unknown = await ffc('rules', 'show', 'FFC-NOPE-1');
     expect(unknown.err).toMatch(/no rule/);
     expect(unknown.exitCode).toBe(2);
