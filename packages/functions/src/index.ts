@@ -1,3 +1,4 @@
+export * from './errors';
 export * from './queue-service';
 export * from './actors';
 export * from './ports/audit-sink';
@@ -10,7 +11,9 @@ export * from './validation/store-context';
 export * from './verification/applied-query';
 export * from './verification/consistency';
 export { createValidatorHandler } from './handlers/validator';
-export { createCacheUpdaterHandler, parseFanOutMessage, CacheUpdaterDeps } from './handlers/cache-updater';
+export { createCacheUpdaterHandler, CacheUpdaterDeps } from './handlers/cache-updater';
+// The fan-out message contract is the cache's: defined once there, read by the cache updater.
+export { parseFanOutMessage } from '@ffc/cache';
 export { createConsistencyCheckerHandler, ConsistencyRequest } from './handlers/consistency-checker';
 export { createRollbackHandler, RollbackDeps, RollbackResponse } from './handlers/rollback';
 export {

@@ -1,17 +1,17 @@
-import { createRollbackHandler } from '../src';
+import { UnprocessableInputError, createRollbackHandler } from '../src';
 import { RecordingAudit, STAGE, useLocalFlagTable, validChange } from './support/fixtures';
 import { Verdict } from '../src/verification/consistency';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
-function verdict(flagKey: string, version: number): Verdict {
+function verdict(flagKey: string, version: number, region = 'eu-west-1'): Verdict {
   return {
     flagKey,
     version,
     services: ['checkout-receipt'],
-    correlationId: `${flagKey}@${version}`,
+    correlationId: `${flagKey}:${version}`,
     kind: 'change',
-    region: 'eu-west-1',
+    region,
     consistent: false,
     isRollback: false,
     appliedCount: 0,
@@ -40,7 +40,7 @@ describe('rollback against DynamoDB Local', () => {
   test('writes back the version verified in every region (not merely the previous one), once', async () => {
     await history('rollback-race');
     // Every region's verification found the same inconsistency at once.
-    const responses = await Promise.all(REGIONS.map(() => handler(verdict('rollback-race', 3))));
+    const responses = await Promise.all(REGIONS.map((region) => handler(verdict('rollback-race', 3, region))));
     expect(responses.map((r) => r.outcome).sort()).toEqual(['already-handled', 'already-handled', 'rolled-back']);
     expect(responses.every((r) => !r.alert)).toBe(true);
     expect(await table().store.get('rollback-race')).toMatchObject({
@@ -80,6 +80,6 @@ describe('rollback against DynamoDB Local', () => {
   });
 
   test('a malformed verdict is an error', async () => {
-    await expect(handler({ flagKey: 'x' } as never)).rejects.toThrow(/needs a verdict/);
+    await expect(handler({ flagKey: 'x' } as never)).rejects.toThrow(UnprocessableInputError);
   });
 });

@@ -11,7 +11,7 @@ const published = (flagKey: string, version: number) =>
       kind: 'change',
       services: ['checkout-api'],
       region: 'eu-west-1',
-      correlationId: `${flagKey}@${version}`,
+      correlationId: `${flagKey}:${version}`,
     },
   });
 
@@ -24,6 +24,7 @@ describe('verification scheduler', () => {
     const runs: VerificationInput[] = [];
     const handler = createVerificationSchedulerHandler(() => ({
       region: 'eu-west-1',
+      stage: 'pr-7',
       runVerification: async (input) => (runs.push(input), { status: 'SUCCEEDED' }),
     }));
     const response = await handler(event(published('flag-one', 2), published('flag-two', 5)));
@@ -38,6 +39,7 @@ describe('verification scheduler', () => {
     const runs: VerificationInput[] = [];
     const handler = createVerificationSchedulerHandler(() => ({
       region: 'eu-west-1',
+      stage: 'pr-7',
       runVerification: async (input) => (runs.push(input), { status: 'SUCCEEDED' }),
     }));
     const response = await handler(event(published('flag-one', 2), '{"detail":{}}', 'not json'));
@@ -48,6 +50,7 @@ describe('verification scheduler', () => {
   test('an execution that did not succeed decided nothing: every request is delivered again', async () => {
     const handler = createVerificationSchedulerHandler(() => ({
       region: 'eu-west-1',
+      stage: 'pr-7',
       runVerification: async () => ({ status: 'FAILED', error: 'States.Timeout' }),
     }));
     const response = await handler(event(published('flag-one', 2), published('flag-two', 1)));
@@ -55,7 +58,7 @@ describe('verification scheduler', () => {
   });
 
   test('events and inputs are checked', () => {
-    expect(() => parsePublishedEvent('{"detail":{"flagKey":"x"}}')).toThrow(/not a flag-change-published event/);
+    expect(() => parsePublishedEvent('{"detail":{"flagKey":"x"}}')).toThrow(/flag-change-published detail: flagKey/);
     expect(verificationInput('eu-west-1', [], 1_000_000).query.startTime).toBe(1000 - 900);
   });
 });

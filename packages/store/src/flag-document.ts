@@ -4,7 +4,7 @@ import { assertFlagKey, assertVersion } from './keys';
 
 /** Why a version exists: an operator's change, the validator's restore of a rejected change, or a rollback. */
 export type ChangeKind = 'change' | 'restore' | 'rollback';
-const CHANGE_KINDS: readonly ChangeKind[] = ['change', 'restore', 'rollback'];
+export const CHANGE_KINDS: readonly ChangeKind[] = ['change', 'restore', 'rollback'];
 
 /**
  * The whole flag change as the store sees it: only the fields it manages are typed, the rest (value, services,
@@ -23,11 +23,16 @@ export interface FlagDocument {
   readonly changedBy?: string;
   readonly changedAt?: string;
   readonly correlationId?: string;
+  /**
+   * On a restore or rollback: the region whose handler wrote it. Regions race to write it back and only one
+   * wins; a retry in the winning region reads this to finish what it started (its audit).
+   */
+  readonly writtenIn?: string;
   readonly [field: string]: unknown;
 }
 
 /** Fields only the store sets; a plain change never carries them over from the document it was edited from. */
-const STORE_MANAGED_FIELDS = ['kind', 'rollbackOf', 'restoreOf', 'sourceVersion'] as const;
+const STORE_MANAGED_FIELDS = ['kind', 'rollbackOf', 'restoreOf', 'sourceVersion', 'writtenIn'] as const;
 
 /** Leaves room under DynamoDB's 400 KB item limit for the key and bookkeeping attributes. */
 export const MAX_DOCUMENT_BYTES = 350 * 1024;
@@ -69,6 +74,7 @@ export interface WriteBackOptions {
   readonly changedBy: string;
   readonly changedAt: string;
   readonly correlationId?: string;
+  readonly region?: string;
   readonly reason: string;
 }
 
@@ -91,6 +97,7 @@ export function writeBack(
       reason: options.reason,
       // A new version belongs to its own request: an absent id drops the source's, which tied it to another.
       correlationId: options.correlationId,
+      writtenIn: options.region,
       flagKey: source.flagKey,
       version: replacedVersion + 1,
       kind,

@@ -8,6 +8,8 @@ import {
   assertVersion,
   CURRENT_SK,
   flagPk,
+  isStoredVersion,
+  publishedSk,
   VERIFIED_SK_PREFIX,
   verifiedSk,
   VERSION_SK_PREFIX,
@@ -38,6 +40,8 @@ export interface FlagReader {
   latestVersion(flagKey: string): Promise<number>;
   /** The highest version verified in each listed region (0 where none is). */
   verifiedVersions(flagKey: string, regions: readonly string[]): Promise<VerifiedVersions>;
+  /** The highest version `region` handed to its fan-out (0 when none). */
+  publishedVersion(flagKey: string, region: string): Promise<number>;
   /** The highest version verified in EVERY listed region, or null when some region has verified none. */
   lastKnownGood(flagKey: string, regions: readonly string[]): Promise<FlagDocument | null>;
 }
@@ -90,9 +94,13 @@ export function createFlagReader({ client, tableName }: FlagTableAccess): FlagRe
     verifiedVersions: async (flagKey, regions) => {
       const wanted = assertRegions(regions);
       const items = await queryPrefix(flagKey, VERIFIED_SK_PREFIX, false);
-      const bySk = new Map(items.map((item) => [item.sk, Number(item.verifiedVersion)]));
+      // A fact written outside the store ("0x10", -1, a string) proves nothing: that region counts as unverified.
+      const bySk = new Map(items.map((item) => [item.sk, storedVersionOr0(item.verifiedVersion)]));
       return Object.fromEntries(wanted.map((region) => [region, bySk.get(verifiedSk(region)) ?? 0]));
     },
+
+    publishedVersion: async (flagKey, region) =>
+      storedVersionOr0((await getItem(flagKey, publishedSk(assertRegion(region))))?.publishedVersion),
 
     lastKnownGood: async (flagKey, regions) => {
       const verified = Object.values(await reader.verifiedVersions(flagKey, regions));
@@ -101,6 +109,10 @@ export function createFlagReader({ client, tableName }: FlagTableAccess): FlagRe
     },
   };
   return reader;
+}
+
+function storedVersionOr0(version: unknown): number {
+  return isStoredVersion(version) ? version : 0;
 }
 
 function assertRegions(regions: readonly string[]): string[] {

@@ -9,7 +9,16 @@ import {
 import { asChange, FlagDocument, isRollback, MAX_DOCUMENT_BYTES, normaliseDocument, writeBack } from './flag-document';
 import { createFlagReader, FlagReader, FlagTableAccess } from './flag-reader';
 import { currentItem, historyItem } from './items';
-import { assertFlagKey, assertRegion, assertVersion, CURRENT_SK, flagPk, verifiedSk, versionSk } from './keys';
+import {
+  assertFlagKey,
+  assertRegion,
+  assertVersion,
+  CURRENT_SK,
+  flagPk,
+  publishedSk,
+  verifiedSk,
+  versionSk,
+} from './keys';
 
 export interface FlagStoreOptions extends FlagTableAccess {
   /** @default MAX_DOCUMENT_BYTES (350 KB, under DynamoDB's 400 KB item limit) */
@@ -28,6 +37,8 @@ export interface WriteBackRequest {
   /** @default 'ffc-validator' for a restore, 'ffc-rollback' for a rollback */
   readonly changedBy?: string;
   readonly correlationId?: string;
+  /** The region writing it back, recorded as the new version's `writtenIn`. @default - not recorded */
+  readonly region?: string;
 }
 
 export interface RestoreRequest extends WriteBackRequest {
@@ -52,8 +63,8 @@ export interface RollbackRequest extends WriteBackRequest {
 
 export type RollbackResult =
   | { readonly outcome: 'rolled-back'; readonly document: FlagDocument }
-  /** A concurrent rollback of the same bad version won. */
-  | { readonly outcome: 'already-handled'; readonly currentVersion: number }
+  /** A rollback of the same bad version is current: a concurrent one, or this caller's own earlier attempt. */
+  | { readonly outcome: 'already-handled'; readonly currentVersion: number; readonly document: FlagDocument }
   /** A newer change replaced the bad version; it is never overwritten. */
   | { readonly outcome: 'superseded'; readonly currentVersion: number | null }
   /** Nothing is verified in every region below the bad version: the caller raises an alarm. */
@@ -66,6 +77,11 @@ export type VerificationResult =
   /** The region had already verified this or a higher version; the fact never goes down. */
   | { readonly outcome: 'not-newer'; readonly verifiedVersion: number };
 
+export type PublicationResult =
+  | { readonly outcome: 'recorded'; readonly publishedVersion: number }
+  /** The region had already published this or a higher version. */
+  | { readonly outcome: 'not-newer'; readonly publishedVersion: number };
+
 export interface FlagStore extends FlagReader {
   /** Writes an operator's change as version expectedVersion + 1; VersionConflictError when someone wrote first. */
   put(document: FlagDocument, options: PutOptions): Promise<FlagDocument>;
@@ -75,6 +91,8 @@ export interface FlagStore extends FlagReader {
   rollback(flagKey: string, request: RollbackRequest): Promise<RollbackResult>;
   /** Records that `region` serves `version` correctly; monotonic per region. */
   recordVerification(flagKey: string, region: string, version: number): Promise<VerificationResult>;
+  /** Records that `region` handed `version` to its fan-out, so a redelivered stream record is not published again; monotonic per region. */
+  recordPublication(flagKey: string, region: string, version: number): Promise<PublicationResult>;
 }
 
 export function createFlagStore(options: FlagStoreOptions): FlagStore {
@@ -131,8 +149,30 @@ export function createFlagStore(options: FlagStoreOptions): FlagStore {
     changedBy: request.changedBy ?? fallbackActor,
     changedAt: now().toISOString(),
     correlationId: request.correlationId,
+    region: request.region,
     reason,
   });
+
+  /** A per-region fact: one item per region holding the highest version seen there, only ever raised. */
+  const raiseRegionalFact = (flagKey: string, region: string, fact: 'verified' | 'published', version: number) => {
+    const key = {
+      pk: flagPk(assertFlagKey(flagKey)),
+      sk: (fact === 'verified' ? verifiedSk : publishedSk)(assertRegion(region)),
+    };
+    assertVersion(version, `${fact} version`);
+    return conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: `SET #version = :version, ${fact}At = :at, #region = :region`,
+          ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+          ExpressionAttributeNames: { '#version': `${fact}Version`, '#region': 'region' },
+          ExpressionAttributeValues: { ':version': version, ':at': now().toISOString(), ':region': region },
+        }),
+      ),
+    );
+  };
 
   return {
     ...reader,
@@ -171,6 +211,7 @@ export function createFlagStore(options: FlagStoreOptions): FlagStore {
 
     async restore(flagKey, request) {
       assertFlagKey(flagKey);
+      if (request.region !== undefined) assertRegion(request.region);
       const rejectedVersion = assertVersion(request.rejectedVersion, 'rejectedVersion');
       const reason = `version ${rejectedVersion} was rejected by validation`;
       let written: boolean;
@@ -210,10 +251,11 @@ export function createFlagStore(options: FlagStoreOptions): FlagStore {
 
     async rollback(flagKey, request) {
       assertFlagKey(flagKey);
+      if (request.region !== undefined) assertRegion(request.region);
       const badVersion = assertVersion(request.badVersion, 'badVersion');
       const classify = (current: FlagDocument | null): RollbackResult =>
         current && isRollback(current) && current.rollbackOf === badVersion
-          ? { outcome: 'already-handled', currentVersion: current.version }
+          ? { outcome: 'already-handled', currentVersion: current.version, document: current }
           : { outcome: 'superseded', currentVersion: current?.version ?? null };
 
       const current = await reader.get(flagKey);
@@ -238,23 +280,18 @@ export function createFlagStore(options: FlagStoreOptions): FlagStore {
     },
 
     async recordVerification(flagKey, region, version) {
-      const key = { pk: flagPk(assertFlagKey(flagKey)), sk: verifiedSk(assertRegion(region)) };
-      assertVersion(version, 'verified version');
-      const recorded = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: 'SET verifiedVersion = :version, verifiedAt = :at, #region = :region',
-            ConditionExpression: 'attribute_not_exists(pk) OR verifiedVersion < :version',
-            ExpressionAttributeNames: { '#region': 'region' },
-            ExpressionAttributeValues: { ':version': version, ':at': now().toISOString(), ':region': region },
-          }),
-        ),
-      );
-      if (recorded) return { outcome: 'recorded', verifiedVersion: version };
+      if (await raiseRegionalFact(flagKey, region, 'verified', version)) {
+        return { outcome: 'recorded', verifiedVersion: version };
+      }
       const verified = await reader.verifiedVersions(flagKey, [region]);
       return { outcome: 'not-newer', verifiedVersion: verified[region] };
+    },
+
+    async recordPublication(flagKey, region, version) {
+      if (await raiseRegionalFact(flagKey, region, 'published', version)) {
+        return { outcome: 'recorded', publishedVersion: version };
+      }
+      return { outcome: 'not-newer', publishedVersion: await reader.publishedVersion(flagKey, region) };
     },
   };
 }

@@ -15,6 +15,7 @@ export const CURRENT_SK = 'CURRENT';
 export const FLAG_PK_PREFIX = 'FLAG#';
 export const VERSION_SK_PREFIX = 'V#';
 export const VERIFIED_SK_PREFIX = 'VERIFIED#';
+export const PUBLISHED_SK_PREFIX = 'PUBLISHED#';
 
 export function assertFlagKey(flagKey: unknown): string {
   if (typeof flagKey !== 'string' || !FLAG_KEY_PATTERN.test(flagKey)) {
@@ -30,8 +31,8 @@ export function assertRegion(region: unknown): string {
 
 /** `what` names the argument in the error, e.g. `document.version` or `expectedVersion`. */
 export function assertVersion(version: unknown, what: string, { allowZero = false } = {}): number {
-  const min = allowZero ? 0 : 1;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < min || version > MAX_VERSION) {
+  if (!(isStoredVersion(version) || (allowZero && version === 0))) {
+    const min = allowZero ? 0 : 1;
     throw new InvalidFlagInputError(
       `${what} must be an integer from ${min} to ${MAX_VERSION}, got ${JSON.stringify(version)}`,
     );
@@ -49,4 +50,13 @@ export function versionSk(version: number): string {
 
 export function verifiedSk(region: string): string {
   return `${VERIFIED_SK_PREFIX}${region}`;
+}
+
+export function publishedSk(region: string): string {
+  return `${PUBLISHED_SK_PREFIX}${region}`;
+}
+
+/** A version as the table stores it: a JSON number from 1 to MAX_VERSION (never a string such as "0x10"). */
+export function isStoredVersion(version: unknown): version is number {
+  return typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= MAX_VERSION;
 }

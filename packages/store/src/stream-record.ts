@@ -2,7 +2,7 @@ import { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { MalformedStreamRecordError } from './errors';
 import { FlagDocument } from './flag-document';
-import { CURRENT_SK, FLAG_KEY_PATTERN, FLAG_PK_PREFIX } from './keys';
+import { CURRENT_SK, FLAG_KEY_PATTERN, FLAG_PK_PREFIX, isStoredVersion, MAX_VERSION } from './keys';
 
 /** Attribute values as DynamoDB Streams delivers them: `{ S: 'x' }`, `{ N: '1' }`, `{ M: {...} }`, ... */
 export type StreamImage = Readonly<Record<string, object>>;
@@ -67,14 +67,31 @@ export function parseFlagStreamRecord(record: FlagStreamRecordInput): FlagStream
 
 type Fail = (message: string) => MalformedStreamRecordError;
 
+/** DynamoDB writes numbers in plain decimal; the SDK's unmarshall would read "0x10" as 16 and "1e3" as 1000. */
+const DECIMAL_INTEGER = /^[1-9]\d*$/;
+
 function documentIn(image: StreamImage | undefined, name: string, flagKey: string, fail: Fail): FlagDocument {
   const item = decode(image, name, fail);
   if (!item) throw fail(`has no ${name}: the table's stream must use the NEW_AND_OLD_IMAGES view`);
+  const raw = image as { version?: { N?: unknown }; document?: { M?: { version?: { N?: unknown } } } };
+  for (const [where, attribute] of [
+    ['version', raw.version],
+    ['document.version', raw.document?.M?.version],
+  ] as const) {
+    if (attribute !== undefined && !(typeof attribute.N === 'string' && DECIMAL_INTEGER.test(attribute.N))) {
+      const shown = typeof attribute.N === 'string' ? attribute.N : JSON.stringify(attribute);
+      throw fail(`${name} ${where} ${shown} must be a DynamoDB number in plain decimal from 1`);
+    }
+  }
   const document = item.document as FlagDocument | undefined;
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw fail(`${name} has no document map`);
   }
-  if (!Number.isInteger(item.version) || document.version !== item.version) {
+  // The history's sort keys and every conditional write assume 1..MAX_VERSION; 0 or -3 cannot be a flag version.
+  if (!isStoredVersion(item.version)) {
+    throw fail(`${name} version ${JSON.stringify(item.version)} must be an integer from 1 to ${MAX_VERSION}`);
+  }
+  if (document.version !== item.version) {
     throw fail(
       `${name} version ${JSON.stringify(item.version)} disagrees with its document's ${JSON.stringify(document.version)}`,
     );

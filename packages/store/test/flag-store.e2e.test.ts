@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   createFlagStore,
   FlagDocument,
@@ -230,6 +231,26 @@ describe('verification facts and last known good', () => {
     expect(await store.lastKnownGood(flagKey, REGIONS.slice(1))).toMatchObject({ version: 1 });
   });
 
+  test('a fact written outside the store that is not a stored version ("0x10", -1, 2.5) proves nothing', async () => {
+    const flagKey = await flagWithVersions('verify-forged', 2);
+    const { documentClient, tableName } = table();
+    const forged = { 'us-east-1': '0x2', 'eu-west-1': -1, 'us-west-2': 2.5, 'eu-central-1': 2 };
+    for (const [region, verifiedVersion] of Object.entries(forged)) {
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `FLAG#${flagKey}`, sk: `VERIFIED#${region}`, verifiedVersion },
+        }),
+      );
+    }
+    expect(await store.verifiedVersions(flagKey, Object.keys(forged))).toEqual({
+      'us-east-1': 0,
+      'eu-west-1': 0,
+      'us-west-2': 0,
+      'eu-central-1': 2,
+    });
+  });
+
   test('refuses bad regions', async () => {
     const flagKey = uniqueFlagKey('regions');
     await expect(store.recordVerification(flagKey, 'Europe', 1)).rejects.toThrow(InvalidRegionError);
@@ -237,7 +258,51 @@ describe('verification facts and last known good', () => {
   });
 });
 
+describe('publication facts', () => {
+  test('a region records each published version once; an older or repeated one is not newer', async () => {
+    const flagKey = await flagWithVersions('published', 3);
+    expect(await store.publishedVersion(flagKey, 'eu-west-1')).toBe(0);
+    const results = await Promise.all(
+      [2, 3, 1, 3].map((version) => store.recordPublication(flagKey, 'eu-west-1', version)),
+    );
+    expect(results.filter((result) => result.outcome === 'recorded').length).toBeGreaterThanOrEqual(1);
+    expect(await store.publishedVersion(flagKey, 'eu-west-1')).toBe(3);
+    expect(await store.recordPublication(flagKey, 'eu-west-1', 2)).toEqual({
+      outcome: 'not-newer',
+      publishedVersion: 3,
+    });
+    // Regions never share the item: another region has published nothing.
+    expect(await store.publishedVersion(flagKey, 'us-east-1')).toBe(0);
+  });
+
+  test('refuses versions that cannot exist and bad regions', async () => {
+    const flagKey = uniqueFlagKey('published-bad');
+    for (const version of [0, -1, 1.5, '2' as never]) {
+      await expect(store.recordPublication(flagKey, 'eu-west-1', version)).rejects.toThrow(InvalidFlagInputError);
+    }
+    await expect(store.recordPublication(flagKey, 'Europe', 1)).rejects.toThrow(InvalidRegionError);
+  });
+});
+
 describe('rollback: writing last known good back over a version that failed verification', () => {
+  test('records the region that wrote it; a later attempt is told what is current, so it can finish its audit', async () => {
+    const flagKey = await flagWithVersions('rollback-region', 2);
+    await verifyEverywhere(flagKey, 1);
+    const first = await store.rollback(flagKey, { badVersion: 2, regions: REGIONS, region: 'eu-west-1' });
+    expect(first).toMatchObject({ outcome: 'rolled-back', document: { version: 3, writtenIn: 'eu-west-1' } });
+    expect(await store.rollback(flagKey, { badVersion: 2, regions: REGIONS, region: 'us-east-1' })).toMatchObject({
+      outcome: 'already-handled',
+      currentVersion: 3,
+      document: { version: 3, writtenIn: 'eu-west-1' },
+    });
+    await expect(store.rollback(flagKey, { badVersion: 2, regions: REGIONS, region: 'Europe' })).rejects.toThrow(
+      InvalidRegionError,
+    );
+    // An operator's change edited from the rollback does not carry the bookkeeping over.
+    const edited = await store.put({ ...(await store.get(flagKey))!, version: 4 }, { expectedVersion: 3 });
+    expect(edited.writtenIn).toBeUndefined();
+  });
+
   test('12 concurrent rollbacks collapse into one', async () => {
     const flagKey = await flagWithVersions('rollback-race', 4);
     await verifyEverywhere(flagKey, 2);

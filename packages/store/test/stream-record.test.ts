@@ -31,6 +31,23 @@ function record(eventName: string, overrides: Partial<NonNullable<FlagStreamReco
 }
 
 describe('parseFlagStreamRecord', () => {
+  test.each([
+    ['a hexadecimal version', { N: '0x2' }],
+    ['an exponent', { N: '2e0' }],
+    ['version 0', { N: '0' }],
+    ['a negative version', { N: '-2' }],
+    ['a fraction', { N: '2.5' }],
+    ['a string version', { S: '2' }],
+  ])('refuses %s: DynamoDB writes versions as plain decimals from 1', (_, version) => {
+    const newImage = { ...image('checkout-v2', 2), version };
+    expect(() => parseFlagStreamRecord(record('MODIFY', { NewImage: newImage }))).toThrow(MalformedStreamRecordError);
+    const documentVersion = { ...image('checkout-v2', 2) };
+    documentVersion.document.M.version = version as { N: string };
+    expect(() => parseFlagStreamRecord(record('MODIFY', { NewImage: documentVersion }))).toThrow(
+      MalformedStreamRecordError,
+    );
+  });
+
   test('MODIFY gives both documents', () => {
     expect(parseFlagStreamRecord(record('MODIFY'))).toEqual({
       eventName: 'MODIFY',

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { buildFanOutMessage } from '@ffc/cache';
 import { ChangePublisher, PublishedChange } from '../ports/change-publisher';
 
 /** Must match the construct library's fan-out filter attribute and verification event (see @ffc/constructs). */
@@ -23,7 +24,7 @@ export function createSnsEventPublisher(options: SnsEventPublisherOptions): Chan
       await options.sns.send(
         new PublishCommand({
           TopicArn: options.topicArn,
-          Message: JSON.stringify({ ...change, correlationId }),
+          Message: buildFanOutMessage(change, correlationId),
           MessageAttributes: {
             // Every subscription's filter matches its own service id or '*'.
             [FAN_OUT_CONTRACT.targetServicesAttribute]: {

@@ -1,5 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { FlagCache, FlagUpdate, createFlagCache, flagAppliedRecord, jsonLineLogger } from '@ffc/cache';
+import { FlagCache, createFlagCache, flagAppliedRecord, jsonLineLogger, parseFanOutMessage } from '@ffc/cache';
+// Single modules: this function's bundle needs the grammar, not the DynamoDB client.
+import { CHANGE_KINDS } from '@ffc/store/lib/flag-document';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countOutcome, publishOutcomes } from '../metrics';
 import { serviceFromQueueArn } from '../queue-service';
@@ -15,21 +17,6 @@ export interface CacheUpdaterDeps {
   readonly appliedLog?: { info(record: object): void };
 }
 
-/** Parses a fan-out message (the published change, raw delivery) far enough for the cache to validate it. */
-export function parseFanOutMessage(body: string): FlagUpdate {
-  let message: unknown;
-  try {
-    message = JSON.parse(body);
-  } catch (error) {
-    throw new Error(`fan-out message is not JSON: ${(error as Error).message}`);
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    throw new Error('fan-out message must be a JSON object');
-  }
-  const { flagKey, version, type, value, stage, changedAt, kind } = message as Record<string, unknown>;
-  return { flagKey, version, type, value, stage, changedAt, kind } as FlagUpdate;
-}
-
 /**
  * SQS (one queue per service) → the region's Redis, version-monotonic. Each message is one change for one
  * service; a failed message is reported alone so the rest of the batch is not delivered again.
@@ -40,7 +27,7 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
     const { cache, region, queueNamePrefix, appliedLog = jsonLineLogger } = await deps();
     const applyOne = async (record: SQSRecord) => {
       const service = serviceFromQueueArn(record.eventSourceARN, queueNamePrefix);
-      const result = await cache.apply(parseFanOutMessage(record.body), [service]);
+      const result = await cache.apply(parseFanOutMessage(record.body, { kinds: CHANGE_KINDS }), [service]);
       countOutcome('CacheEntriesApplied', result.applied.length);
       countOutcome('CacheEntriesStale', result.stale.length);
       for (const outcome of result.outcomes) {

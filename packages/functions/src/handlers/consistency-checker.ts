@@ -1,42 +1,22 @@
-import { AuditEvent } from '@ffc/audit/lib/events';
 import { createFlagCache } from '@ffc/cache';
-import { ACTORS } from '../actors';
+import { UnprocessableInputError } from '../errors';
 import { AuditSink } from '../ports/audit-sink';
 import { regionalRedisFromEnv } from '../regional-redis';
 import { auditSinkFromEnv, lazy, regionalSettings } from '../runtime';
-import { AppliedVersion, ChangeToVerify, ResultRow, parseAppliedRows } from '../verification/applied-query';
-import { Verdict, checkConsistency } from '../verification/consistency';
+import {
+  AppliedVersion,
+  ChangeToVerify,
+  ResultRow,
+  parseAppliedRows,
+  parseChangeToVerify,
+} from '../verification/applied-query';
+import { Verdict, assertVerifiable, checkConsistency, verdictAuditEvents } from '../verification/consistency';
 
 /** The state machine's CheckConsistency payload. */
 export interface ConsistencyRequest {
   readonly region: string;
   readonly changes: readonly ChangeToVerify[];
   readonly rows: readonly ResultRow[];
-}
-
-function auditOf(stage: string, verdict: Verdict): AuditEvent[] {
-  const common = {
-    stage,
-    region: verdict.region,
-    flagKey: verdict.flagKey,
-    version: verdict.version,
-    actor: ACTORS.consistencyChecker,
-    occurredAt: new Date().toISOString(),
-    correlationId: verdict.correlationId,
-  };
-  const applied: AuditEvent = {
-    ...common,
-    type: 'change.applied',
-    details: {
-      appliedCount: verdict.appliedCount,
-      expectedCount: verdict.services.length,
-      missingServices: verdict.differences.filter((d) => d.observedVersion === null).map((d) => d.service),
-    },
-  };
-  const outcome: AuditEvent = verdict.consistent
-    ? { ...common, type: 'change.verified', details: { verifiedServices: verdict.appliedCount } }
-    : { ...common, type: 'change.inconsistent', details: { differences: verdict.differences } };
-  return [applied, outcome];
 }
 
 export interface ConsistencyCheckerDeps {
@@ -49,7 +29,10 @@ export interface ConsistencyCheckerDeps {
   readonly acknowledged?: (change: ChangeToVerify, region: string) => Promise<AppliedVersion[]>;
 }
 
-/** Compares what the services reported with what they should serve; records the answer; decides nothing else. */
+/**
+ * Compares what the services reported with what they should serve; records the answer; decides nothing else.
+ * The whole request is judged, and every audit event built and validated, before anything is recorded.
+ */
 export function createConsistencyCheckerHandler(deps: () => ConsistencyCheckerDeps | Promise<ConsistencyCheckerDeps>) {
   return async (request: ConsistencyRequest): Promise<{ verdicts: Verdict[] }> => {
     if (
@@ -58,21 +41,21 @@ export function createConsistencyCheckerHandler(deps: () => ConsistencyCheckerDe
       !Array.isArray(request.rows) ||
       typeof request.region !== 'string'
     ) {
-      throw new Error(
+      throw new UnprocessableInputError(
         'consistency check needs { region, changes[], rows[] } (the verification state machine sends it)',
       );
     }
     const { audit, stage, acknowledged } = await deps();
+    const changes = request.changes.map((input, i) => {
+      const change = parseChangeToVerify(input, `changes[${i}]`);
+      assertVerifiable(stage, request.region, change);
+      return change;
+    });
     const acknowledgements = acknowledged
-      ? (await Promise.all(request.changes.map((c) => acknowledged(c, request.region)))).flat()
+      ? (await Promise.all(changes.map((c) => acknowledged(c, request.region)))).flat()
       : [];
-    const verdicts = checkConsistency(
-      request.region,
-      request.changes,
-      parseAppliedRows(request.rows),
-      acknowledgements,
-    );
-    await audit.record(verdicts.flatMap((verdict) => auditOf(stage, verdict)));
+    const verdicts = checkConsistency(request.region, changes, parseAppliedRows(request.rows), acknowledgements);
+    await audit.record(verdicts.flatMap((verdict) => verdictAuditEvents(stage, verdict)));
     return { verdicts };
   };
 }

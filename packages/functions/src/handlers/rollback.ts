@@ -1,10 +1,10 @@
-import { AuditEvent } from '@ffc/audit/lib/events';
-import { FlagStore } from '@ffc/store';
+import { AuditEvent, AuditEventType, parseAuditEvent } from '@ffc/audit/lib/events';
+import { FlagStore, assertRegion } from '@ffc/store';
 import { ACTORS } from '../actors';
 import { countOutcome, publishOutcomes } from '../metrics';
 import { AuditSink } from '../ports/audit-sink';
 import { auditSinkFromEnv, flagStoreFromEnv, lazy, regionalSettings } from '../runtime';
-import { Verdict } from '../verification/consistency';
+import { Verdict, parseVerdict } from '../verification/consistency';
 
 export interface RollbackDeps {
   readonly store: FlagStore;
@@ -23,57 +23,79 @@ export interface RollbackResponse {
 /**
  * Writes last known good back (verified in every region), conditional on the bad version still being
  * current: concurrent regional rollbacks collapse into one, a newer change is never overwritten.
+ *
+ * The verdict and every audit event it may lead to are judged before the write. The write comes first and
+ * its audit second (the audit names the version written); a retry that finds this region's own rollback
+ * already current writes the audit again, under the same event ids, so a rollback is never left unaudited.
  */
 export function createRollbackHandler(deps: () => RollbackDeps) {
-  return async (verdict: Verdict): Promise<RollbackResponse> => {
-    if (!verdict || typeof verdict.flagKey !== 'string' || !Number.isInteger(verdict.version)) {
-      throw new Error('rollback needs a verdict with flagKey and version (the verification state machine sends it)');
-    }
+  return async (input: Verdict): Promise<RollbackResponse> => {
+    const verdict = parseVerdict(input);
     const { store, audit, stage, regions } = deps();
-    const event = (type: AuditEvent['type'], details: unknown, idempotencyKey?: string): AuditEvent =>
-      ({
-        type,
-        details,
+    const event = (type: AuditEventType, details: unknown, idempotencyKey?: string): AuditEvent =>
+      parseAuditEvent(
+        {
+          type,
+          details,
+          stage,
+          region: verdict.region,
+          flagKey: verdict.flagKey,
+          version: verdict.version,
+          actor: ACTORS.rollback,
+          occurredAt: new Date().toISOString(),
+          correlationId: verdict.correlationId,
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        },
         stage,
-        region: verdict.region,
-        flagKey: verdict.flagKey,
-        version: verdict.version,
-        actor: ACTORS.rollback,
-        occurredAt: new Date().toISOString(),
-        correlationId: verdict.correlationId,
-        idempotencyKey,
-      }) as AuditEvent;
+      );
+    const fromVersion = verdict.version;
+    const rolledBack = (toVersion: number) => [
+      event('rollback.started', {
+        fromVersion,
+        toVersion,
+        reason: `${verdict.differences.length} service(s) did not apply version ${fromVersion} in ${verdict.region}`,
+      }),
+      event('rollback.completed', { fromVersion, toVersion }),
+    ];
+    const alerted = (message: string) => [
+      event('rollback.failed', { fromVersion, toVersion: fromVersion, error: message }),
+      event('alert.raised', { severity: 'critical', message }, 'rollback'),
+    ];
+    // Judged now (the region as the table records it, the events as the audit trail takes them), so nothing
+    // is refused after the write; the rollback writes version fromVersion + 1.
+    assertRegion(verdict.region);
+    rolledBack(fromVersion + 1);
+
     const result = await store.rollback(verdict.flagKey, {
-      badVersion: verdict.version,
+      badVersion: fromVersion,
       regions,
       changedBy: ACTORS.rollback,
       correlationId: verdict.correlationId,
+      region: verdict.region,
     });
     switch (result.outcome) {
-      case 'rolled-back': {
+      case 'rolled-back':
+      case 'already-handled': {
         const toVersion = result.document.version;
-        const reason = `${verdict.differences.length} service(s) did not apply version ${verdict.version} in ${verdict.region}`;
-        await audit.record([
-          event('rollback.started', { fromVersion: verdict.version, toVersion, reason }),
-          event('rollback.completed', { fromVersion: verdict.version, toVersion }),
-        ]);
-        countOutcome('RollbacksCompleted');
+        // Already handled by another region's rollback: that region audits it. By this region's: this is
+        // the retry of an attempt that wrote it and then failed, and it finishes the audit.
+        if (result.outcome === 'already-handled' && result.document.writtenIn !== verdict.region) {
+          return { outcome: result.outcome, alert: false };
+        }
+        await audit.record(rolledBack(toVersion));
+        if (result.outcome === 'rolled-back') countOutcome('RollbacksCompleted');
         publishOutcomes();
         return { outcome: result.outcome, alert: false, toVersion };
       }
-      case 'already-handled':
       case 'superseded':
-        // Another region rolled back first, or a newer change replaced the bad one: nothing to do here.
+        // A newer change replaced the bad one: nothing to do here.
         return { outcome: result.outcome, alert: false };
       default: {
         const message =
           result.outcome === 'no-known-good'
-            ? `version ${verdict.version} of '${verdict.flagKey}' is inconsistent and no version is verified in every region`
-            : `version ${verdict.version} of '${verdict.flagKey}' is itself a rollback: not rolling back again`;
-        await audit.record([
-          event('rollback.failed', { fromVersion: verdict.version, toVersion: verdict.version, error: message }),
-          event('alert.raised', { severity: 'critical', message }, 'rollback'),
-        ]);
+            ? `version ${fromVersion} of '${verdict.flagKey}' is inconsistent and no version is verified in every region`
+            : `version ${fromVersion} of '${verdict.flagKey}' is itself a rollback: not rolling back again`;
+        await audit.record(alerted(message));
         countOutcome('RollbackAlerts');
         publishOutcomes();
         return { outcome: result.outcome, alert: true };

@@ -9,14 +9,26 @@ import {
 import { FlagDocument, FlagStore } from '@ffc/store';
 
 /** Fields the store adds to a flag document; they are not part of the change the rules validate. */
-const STORE_FIELDS = ['correlationId', 'rollbackOf', 'restoreOf', 'sourceVersion'] as const;
+const STORE_FIELDS = ['correlationId', 'rollbackOf', 'restoreOf', 'sourceVersion', 'writtenIn'] as const;
 
-/** Splits a stored document into the change the rules validate and its correlation id. */
+/**
+ * The correlation id of a change written without one (the store allows it; only `ffc set` always sets one):
+ * derived from key and version, so every region links its events to the same story. `:` because the audit
+ * contract allows only `[A-Za-z0-9._:-]` (an `@` made every such change unauditable).
+ */
+export function fallbackCorrelationId(flagKey: string, version: number): string {
+  return `${flagKey}:${version}`;
+}
+
+/**
+ * Splits a stored document into the change the rules validate and its correlation id (as stored: the audit
+ * validator judges it, since a writer that bypassed the CLI may have stored anything there).
+ */
 export function changeOf(document: FlagDocument): { change: FlagChange; correlationId: string } {
   const fields: Record<string, unknown> = { ...document };
   for (const field of STORE_FIELDS) delete fields[field];
   const change = parseFlagChange(fields);
-  return { change, correlationId: document.correlationId ?? `${change.flagKey}@${change.version}` };
+  return { change, correlationId: document.correlationId ?? fallbackCorrelationId(change.flagKey, change.version) };
 }
 
 export interface StagePolicyInput {

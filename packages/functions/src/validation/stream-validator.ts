@@ -1,9 +1,18 @@
-import { AuditEvent } from '@ffc/audit/lib/events';
+import { AuditEvent, InvalidAuditEventError, parseAuditEvent } from '@ffc/audit/lib/events';
 import { CONNECTOR_IDENTITY_PREFIX, FlagChange, ServiceCatalogue, indexCatalogue, validateChange } from '@ffc/rules';
-import { FlagDocument, FlagStore, FlagStreamChange } from '@ffc/store';
+import {
+  FlagDocument,
+  FlagDocumentTooLargeError,
+  FlagStore,
+  FlagStreamChange,
+  InvalidFlagInputError,
+  RestoreResult,
+  isStoredVersion,
+} from '@ffc/store';
 import { canonicalJson } from './canonical-json';
-import { changeOf, validationContextFromStore } from './store-context';
+import { changeOf, fallbackCorrelationId, validationContextFromStore } from './store-context';
 import { targetServices } from './target-services';
+import { UnprocessableInputError } from '../errors';
 import { AuditSink } from '../ports/audit-sink';
 import { ChangePublisher } from '../ports/change-publisher';
 
@@ -24,8 +33,22 @@ export interface StreamValidatorDeps {
 
 export type StreamOutcome =
   | { readonly outcome: 'published'; readonly services: readonly string[] }
+  /** A redelivered record (or an older version arriving late): this region already published it or a newer one. */
+  | { readonly outcome: 'already-published'; readonly services: readonly string[] }
   | { readonly outcome: 'not-for-this-region' }
   | { readonly outcome: 'rejected'; readonly ruleIds: readonly string[]; readonly restore: string };
+
+interface Rejection {
+  readonly ruleIds: readonly string[];
+  readonly messages: readonly string[];
+}
+
+/** Rejection messages in the audit trail are for people (the full text is in the function's log). */
+const MAX_MESSAGE_CHARS = 500;
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
 
 /**
  * What the stream validator does with one write to a flag's current document: an operator's change is
@@ -33,51 +56,98 @@ export type StreamOutcome =
  * timestamp); an invalid one is never published and the previous value is restored, conditionally, so of
  * twelve regions exactly one restore lands. The validator's own restores and the verifier's rollbacks are
  * published without re-validation, which is what keeps a rejection from looping.
+ *
+ * Everything is judged before the first side effect, including the audit event (by @ffc/audit's own
+ * validator). Each verdict is audited before it is acted on: a retry audits it again under the same event id
+ * (a no-op) and finishes the act, so no publication or restore is ever left without its audit event.
  */
 export function createStreamValidator(deps: StreamValidatorDeps) {
-  async function publish(change: FlagChange, correlationId: string): Promise<StreamOutcome> {
-    const services = targetServices(change, deps.region, indexCatalogue(deps.catalogue));
-    if (services.length === 0) return { outcome: 'not-for-this-region' };
-    await deps.publisher.publish({ change, region: deps.region, services, correlationId });
-    await deps.audit.record([auditEvent(change, correlationId, 'change.published', { targetServices: services })]);
-    return { outcome: 'published', services };
-  }
-
   function auditEvent<T extends AuditEvent['type']>(
     change: Pick<FlagChange, 'flagKey' | 'version'>,
     correlationId: string,
     type: T,
     details: Extract<AuditEvent, { type: T }>['details'],
   ): AuditEvent {
-    return {
-      type,
-      details,
-      stage: deps.stage,
-      region: deps.region,
-      flagKey: change.flagKey,
-      version: change.version,
-      actor: deps.actor,
-      occurredAt: new Date().toISOString(),
-      correlationId,
-    } as AuditEvent;
+    return parseAuditEvent(
+      {
+        type,
+        details,
+        stage: deps.stage,
+        region: deps.region,
+        flagKey: change.flagKey,
+        version: change.version,
+        actor: deps.actor,
+        occurredAt: new Date().toISOString(),
+        correlationId,
+      },
+      deps.stage,
+    );
+  }
+
+  async function publish(
+    change: FlagChange,
+    services: readonly string[],
+    correlationId: string,
+    published: AuditEvent,
+  ): Promise<StreamOutcome> {
+    await deps.audit.record([published]);
+    // A redelivered record finds its publication recorded: caches would shrug, but verification would run twice.
+    if ((await deps.store.publishedVersion(change.flagKey, deps.region)) >= change.version) {
+      return { outcome: 'already-published', services };
+    }
+    await deps.publisher.publish({ change, region: deps.region, services, correlationId });
+    await deps.store.recordPublication(change.flagKey, deps.region, change.version);
+    return { outcome: 'published', services };
+  }
+
+  /** The rejection under the change's own correlation id, or under the derived one when its own is unusable. */
+  function rejectionEvent(document: FlagDocument, correlationIds: readonly string[], rejection: Rejection) {
+    const details = { ruleIds: rejection.ruleIds, messages: rejection.messages.map(clip) };
+    const problems: string[] = [];
+    for (const correlationId of new Set(correlationIds)) {
+      try {
+        return auditEvent(document, correlationId, 'change.rejected', details);
+      } catch (error) {
+        if (!(error instanceof InvalidAuditEventError)) throw error;
+        problems.push(error.message);
+      }
+    }
+    throw new UnprocessableInputError(
+      `the rejection of ${document.flagKey} v${document.version} cannot be audited: ${problems.join('; ')}`,
+    );
   }
 
   async function reject(
     stream: FlagStreamChange,
     document: FlagDocument,
     correlationId: string,
-    ruleIds: string[],
-    messages: string[],
+    rejection: Rejection,
   ): Promise<StreamOutcome> {
-    const result = await deps.store.restore(stream.flagKey, {
-      rejectedVersion: document.version,
-      previous: stream.oldDocument,
-      changedBy: deps.actor,
-      correlationId,
-    });
-    // Only the region whose restore landed reports it; the others saw the same verdict.
-    if (result.outcome !== 'already-handled') {
-      await deps.audit.record([auditEvent(document, correlationId, 'change.rejected', { ruleIds, messages })]);
+    const ruleIds = [...new Set(rejection.ruleIds)];
+    // Every region audits its own verdict (like its publication); exactly one region's restore lands.
+    const rejected = rejectionEvent(
+      document,
+      [correlationId, fallbackCorrelationId(document.flagKey, document.version)],
+      { ruleIds, messages: rejection.messages },
+    );
+    await deps.audit.record([rejected]);
+    let result: RestoreResult;
+    try {
+      result = await deps.store.restore(stream.flagKey, {
+        rejectedVersion: document.version,
+        previous: stream.oldDocument,
+        changedBy: deps.actor,
+        correlationId: rejected.correlationId,
+      });
+    } catch (error) {
+      // The store refuses a previous document it cannot write back before it writes anything.
+      if (error instanceof InvalidFlagInputError || error instanceof FlagDocumentTooLargeError) {
+        throw new UnprocessableInputError(
+          `${document.flagKey} v${document.version} was rejected but its previous document cannot be restored: ${error.message}`,
+          { cause: error },
+        );
+      }
+      throw error;
     }
     return { outcome: 'rejected', ruleIds, restore: result.outcome };
   }
@@ -86,59 +156,71 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
    * A restore or rollback is published without the rules (a restore must not fail a rate or time rule and
    * loop), so it must prove it is one: written by the connector, reproducing an accepted version exactly.
    */
-  async function forgedSystemWrite(document: FlagDocument): Promise<{ ruleId: string; message: string } | undefined> {
+  async function forgedSystemWrite(document: FlagDocument): Promise<Rejection | undefined> {
     if (!String(document.changedBy ?? '').startsWith(CONNECTOR_IDENTITY_PREFIX)) {
       return {
-        ruleId: 'FFC-VER-007',
-        message: `a ${document.kind} by '${document.changedBy}': only the connector (${CONNECTOR_IDENTITY_PREFIX}*) restores and rolls back`,
+        ruleIds: ['FFC-VER-007'],
+        messages: [
+          `a ${document.kind} by '${document.changedBy}': only the connector (${CONNECTOR_IDENTITY_PREFIX}*) restores and rolls back`,
+        ],
       };
     }
-    const source =
-      document.sourceVersion === undefined
-        ? null
-        : await deps.store.getVersion(document.flagKey, document.sourceVersion);
+    const source = isStoredVersion(document.sourceVersion)
+      ? await deps.store.getVersion(document.flagKey, document.sourceVersion)
+      : null;
     const reproduces =
       source !== null &&
       CONTENT_FIELDS.every((field) => canonicalJson(source[field]) === canonicalJson(document[field]));
     return reproduces
       ? undefined
       : {
-          ruleId: 'FFC-VER-007',
-          message: `a ${document.kind} must reproduce the accepted version it names (sourceVersion ${document.sourceVersion})`,
+          ruleIds: ['FFC-VER-007'],
+          messages: [
+            `a ${document.kind} must reproduce the accepted version it names (sourceVersion ${JSON.stringify(document.sourceVersion)})`,
+          ],
         };
+  }
+
+  async function violations(change: FlagChange, previous: FlagDocument | undefined): Promise<Rejection | undefined> {
+    const verdict = validateChange(change, await validationContextFromStore(deps.store, change, previous, deps));
+    if (verdict.valid) return undefined;
+    const errors = verdict.violations.filter((v) => v.severity === 'error');
+    return { ruleIds: errors.map((v) => v.ruleId), messages: errors.map((v) => `${v.ruleId} ${v.path}: ${v.message}`) };
   }
 
   return {
     async process(stream: FlagStreamChange): Promise<StreamOutcome | null> {
       const document = stream.newDocument;
       if (!document) return null;
-      const correlationId = document.correlationId ?? `${document.flagKey}@${document.version}`;
       let parsed: { change: FlagChange; correlationId: string };
       try {
         parsed = changeOf(document);
       } catch (error) {
         // A document the model cannot even read is rejected like any rule violation.
-        return reject(stream, document, correlationId, ['FFC-MODEL'], [(error as Error).message]);
+        return reject(stream, document, fallbackCorrelationId(document.flagKey, document.version), {
+          ruleIds: ['FFC-MODEL'],
+          messages: [(error as Error).message],
+        });
       }
-      const { change } = parsed;
-      if (change.kind !== 'change') {
-        const forged = await forgedSystemWrite(document);
-        return forged
-          ? reject(stream, document, parsed.correlationId, [forged.ruleId], [forged.message])
-          : publish(change, parsed.correlationId);
-      }
+      const { change, correlationId } = parsed;
+      const rejection =
+        change.kind === 'change' ? await violations(change, stream.oldDocument) : await forgedSystemWrite(document);
+      if (rejection) return reject(stream, document, correlationId, rejection);
 
-      const context = await validationContextFromStore(deps.store, change, stream.oldDocument, deps);
-      const verdict = validateChange(change, context);
-      if (verdict.valid) return publish(change, parsed.correlationId);
-      const errors = verdict.violations.filter((v) => v.severity === 'error');
-      return reject(
-        stream,
-        document,
-        parsed.correlationId,
-        errors.map((v) => v.ruleId),
-        errors.map((v) => `${v.ruleId} ${v.path}: ${v.message}`),
-      );
+      const services = targetServices(change, deps.region, indexCatalogue(deps.catalogue));
+      if (services.length === 0) return { outcome: 'not-for-this-region' };
+      let published: AuditEvent;
+      try {
+        published = auditEvent(change, correlationId, 'change.published', { targetServices: services });
+      } catch (error) {
+        if (!(error instanceof InvalidAuditEventError)) throw error;
+        // A change that could not be audited is not published (e.g. a correlation id the trail refuses).
+        return reject(stream, document, correlationId, {
+          ruleIds: ['FFC-MODEL'],
+          messages: error.problems.map((problem) => `audit event: ${problem}`),
+        });
+      }
+      return publish(change, services, correlationId, published);
     },
   };
 }

@@ -1,10 +1,15 @@
+// Single modules: the scheduler's bundle needs the grammar, not the DynamoDB client.
+import { CHANGE_KINDS, ChangeKind } from '@ffc/store/lib/flag-document';
+import { FLAG_KEY_PATTERN, isStoredVersion } from '@ffc/store/lib/keys';
+import { UnprocessableInputError } from '../errors';
+
 /** A change a verification checks: the services of this region that must serve `version` (or newer). */
 export interface ChangeToVerify {
   readonly flagKey: string;
   readonly version: number;
   readonly services: readonly string[];
   readonly correlationId: string;
-  readonly kind: 'change' | 'restore' | 'rollback';
+  readonly kind: ChangeKind;
 }
 
 /** One service's newest applied version of a flag, from the cache updater's `flag_applied` lines. */
@@ -17,7 +22,33 @@ export interface AppliedVersion {
 /** A Logs Insights result row: a list of field/value pairs. */
 export type ResultRow = ReadonlyArray<{ readonly field: string; readonly value: string }>;
 
-const FLAG_KEY = /^[a-z][a-z0-9-]{2,63}$/;
+/**
+ * Reads a change to verify from untrusted JSON (the published event's detail, the checker's request, a
+ * verdict), strictly: a version is a JSON integer from 1 up, services a non-empty list of distinct names.
+ * Ids are checked where they are used, by the audit contract (see verdictAuditEvents).
+ */
+export function parseChangeToVerify(input: unknown, what = 'change'): ChangeToVerify {
+  const problem = (message: string) => new UnprocessableInputError(`${what}: ${message}`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('must be an object');
+  const { flagKey, version, services, correlationId, kind = 'change' } = input as Record<string, unknown>;
+  if (typeof flagKey !== 'string' || !FLAG_KEY_PATTERN.test(flagKey)) {
+    throw problem(`flagKey ${JSON.stringify(flagKey)} must match ${FLAG_KEY_PATTERN.source}`);
+  }
+  if (!isStoredVersion(version)) throw problem(`version ${JSON.stringify(version)} must be an integer from 1`);
+  if (
+    !Array.isArray(services) ||
+    services.length === 0 ||
+    !services.every((service) => typeof service === 'string') ||
+    new Set(services).size !== services.length
+  ) {
+    throw problem('services must be a non-empty list of distinct service names');
+  }
+  if (typeof correlationId !== 'string') throw problem('correlationId must be a string');
+  if (!(CHANGE_KINDS as readonly unknown[]).includes(kind)) {
+    throw problem(`kind must be one of ${CHANGE_KINDS.join(', ')}`);
+  }
+  return { flagKey, version, services: [...services], correlationId, kind: kind as ChangeKind };
+}
 
 /**
  * One Logs Insights query for a whole batch of changes: the newest version each service reported applied
@@ -25,7 +56,9 @@ const FLAG_KEY = /^[a-z][a-z0-9-]{2,63}$/;
  */
 export function appliedVersionsQuery(flagKeys: readonly string[]): string {
   const keys = [...new Set(flagKeys)].sort();
-  for (const key of keys) if (!FLAG_KEY.test(key)) throw new Error(`refusing to query for invalid flag key '${key}'`);
+  for (const key of keys) {
+    if (!FLAG_KEY_PATTERN.test(key)) throw new Error(`refusing to query for invalid flag key '${key}'`);
+  }
   return [
     'fields service, flagKey, storedVersion',
     `| filter event = "flag_applied" and flagKey in [${keys.map((k) => `"${k}"`).join(', ')}]`,
@@ -33,15 +66,24 @@ export function appliedVersionsQuery(flagKeys: readonly string[]): string {
   ].join(' ');
 }
 
-/** Reads the query's rows; a row without a numeric version is skipped (it cannot prove anything). */
+/** Logs Insights returns every value as text; only plain decimals are versions ("0x10", "1e3", "" are not). */
+const DECIMAL = /^[1-9]\d*$/;
+
+/** Reads the query's rows; a row that does not name a service, a flag and a version cannot prove anything. */
 export function parseAppliedRows(rows: readonly ResultRow[]): AppliedVersion[] {
   const applied: AppliedVersion[] = [];
   for (const row of rows) {
-    const field = (name: string) => row.find((cell) => cell.field === name)?.value;
+    if (!Array.isArray(row)) continue;
+    const field = (name: string) => {
+      const value: unknown = row.find((cell) => cell?.field === name)?.value;
+      return typeof value === 'string' ? value : undefined;
+    };
     const service = field('service');
     const flagKey = field('flagKey');
-    const version = Number(field('version'));
-    if (service && flagKey && Number.isInteger(version)) applied.push({ service, flagKey, version });
+    const version = field('version');
+    if (service && flagKey && version && DECIMAL.test(version) && isStoredVersion(Number(version))) {
+      applied.push({ service, flagKey, version: Number(version) });
+    }
   }
   return applied;
 }

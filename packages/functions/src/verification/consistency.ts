@@ -1,5 +1,7 @@
-import { AuditDifference } from '@ffc/audit/lib/events';
-import { AppliedVersion, ChangeToVerify } from './applied-query';
+import { AuditDifference, AuditEvent, InvalidAuditEventError, parseAuditEvent } from '@ffc/audit/lib/events';
+import { ACTORS } from '../actors';
+import { UnprocessableInputError } from '../errors';
+import { AppliedVersion, ChangeToVerify, parseChangeToVerify } from './applied-query';
 
 /** The checker's answer for one change in one region. */
 export interface Verdict extends ChangeToVerify {
@@ -45,4 +47,69 @@ export function checkConsistency(
       differences,
     };
   });
+}
+
+/** What the consistency checker audits for one verdict (validated): how many applied, then verified or inconsistent. */
+export function verdictAuditEvents(stage: string, verdict: Verdict): AuditEvent[] {
+  const common = {
+    stage,
+    region: verdict.region,
+    flagKey: verdict.flagKey,
+    version: verdict.version,
+    actor: ACTORS.consistencyChecker,
+    occurredAt: new Date().toISOString(),
+    correlationId: verdict.correlationId,
+  };
+  const applied: AuditEvent = {
+    ...common,
+    type: 'change.applied',
+    details: {
+      appliedCount: verdict.appliedCount,
+      expectedCount: verdict.services.length,
+      missingServices: verdict.differences.filter((d) => d.observedVersion === null).map((d) => d.service),
+    },
+  };
+  const outcome: AuditEvent = verdict.consistent
+    ? { ...common, type: 'change.verified', details: { verifiedServices: verdict.appliedCount } }
+    : { ...common, type: 'change.inconsistent', details: { differences: verdict.differences } };
+  return [applied, outcome].map((event) => parseAuditEvent(event, stage));
+}
+
+/**
+ * Refuses a change whose verification could not be audited whichever way it goes (every service applied
+ * it, or none): the scheduler checks this before it starts a verification, so one such change never fails
+ * the execution of a whole batch.
+ */
+export function assertVerifiable(stage: string, region: string, change: ChangeToVerify): void {
+  const everywhere = change.services.map((service) => ({ service, flagKey: change.flagKey, version: change.version }));
+  try {
+    for (const applied of [everywhere, []]) verdictAuditEvents(stage, checkConsistency(region, [change], applied)[0]);
+  } catch (error) {
+    if (!(error instanceof InvalidAuditEventError)) throw error;
+    throw new UnprocessableInputError(
+      `${change.flagKey} v${change.version}: its verification could not be audited (${error.problems.join('; ')})`,
+      { cause: error },
+    );
+  }
+}
+
+/** Reads the verdict the state machine hands the rollback (one item of the checker's answer), strictly. */
+export function parseVerdict(input: unknown): Verdict {
+  const change = parseChangeToVerify(input, 'verdict');
+  const { region, consistent, differences } = input as Record<string, unknown>;
+  if (typeof region !== 'string') throw new UnprocessableInputError('verdict: region must be a string');
+  if (consistent !== false) {
+    throw new UnprocessableInputError('verdict: only an inconsistent verdict (consistent: false) is rolled back');
+  }
+  if (!Array.isArray(differences) || differences.length === 0) {
+    throw new UnprocessableInputError('verdict: differences must list the services that disagreed');
+  }
+  return {
+    ...change,
+    region,
+    consistent,
+    isRollback: change.kind === 'rollback',
+    appliedCount: change.services.length - differences.length,
+    differences: differences as AuditDifference[],
+  };
 }

@@ -44,6 +44,8 @@ export interface LocalFlagTable {
   readonly tableName: string;
   /** Writes a flag's CURRENT item directly, as a writer that bypasses the CLI and the store would. */
   readonly writeCurrentRaw: (document: Record<string, unknown> & { flagKey: string; version: number }) => Promise<void>;
+  /** Writes any item directly (a verification fact, say), as a writer that bypasses the store would. */
+  readonly writeItemRaw: (item: Record<string, unknown> & { pk: string; sk: string }) => Promise<void>;
   /** Every stream record written since the last call, as GetRecords returns them. */
   readonly newStreamRecords: () => Promise<_Record[]>;
 }
@@ -86,19 +88,17 @@ export function useLocalFlagTable(): () => LocalFlagTable {
       return records;
     };
     const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const writeCurrentRaw = async (document: Record<string, unknown> & { flagKey: string; version: number }) => {
-      await documentClient.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: `FLAG#${document.flagKey}`, sk: 'CURRENT', version: document.version, document },
-        }),
-      );
+    const writeItemRaw = async (item: Record<string, unknown> & { pk: string; sk: string }) => {
+      await documentClient.send(new PutCommand({ TableName: tableName, Item: item }));
     };
+    const writeCurrentRaw = (document: Record<string, unknown> & { flagKey: string; version: number }) =>
+      writeItemRaw({ pk: `FLAG#${document.flagKey}`, sk: 'CURRENT', version: document.version, document });
     table = {
       store: createFlagStore({ client: documentClient, tableName }),
       tableName,
       newStreamRecords,
       writeCurrentRaw,
+      writeItemRaw,
     };
   }, 120_000);
   afterAll(async () => {
