@@ -1,6 +1,7 @@
 import { applyStandardTags, resourceName } from '@ffc/constructs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ACCOUNT_STACK_PREFIX, AccountStack } from './account-stack';
 import { stageConfig } from './config';
 import { FlagStoreStack } from './flag-store-stack';
 import { RegionalStack } from './regional-stack';
@@ -10,12 +11,20 @@ export function buildApp(app: App): App {
   const config = stageConfig(app.node);
   // Every synthesis runs the AwsSolutions checks; an unacknowledged finding fails it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const standardTags = { costCentre: config.costCentre, owner: config.owner, environment: config.stage };
   const store = new FlagStoreStack(app, resourceName(config.stage, 'flag-store'), {
     env: { account: config.account, region: config.primaryRegion },
     config,
     description: `Feature Flag Connector flag store (${config.stage})`,
   });
+  applyStandardTags(store, standardTags);
   for (const region of config.regions) {
+    const account = new AccountStack(app, `${ACCOUNT_STACK_PREFIX}${region}`, {
+      env: { account: config.account, region },
+      description: `Feature Flag Connector: what all stages share in ${region}`,
+    });
+    // The shared stack carries no stage tag: deploying it from two stages must not flip its tags.
+    applyStandardTags(account, { costCentre: config.costCentre, owner: config.owner, environment: 'account' });
     const regional = new RegionalStack(app, resourceName(config.stage, `region-${region}`), {
       env: { account: config.account, region },
       config,
@@ -24,7 +33,9 @@ export function buildApp(app: App): App {
     });
     // The replica (and its stream) exists once the global table is deployed.
     regional.addStackDependency(store);
+    // OpenSearch checks at domain creation that it may write to the domain's log group.
+    regional.addStackDependency(account);
+    applyStandardTags(regional, standardTags);
   }
-  applyStandardTags(app, { costCentre: config.costCentre, owner: config.owner, environment: config.stage });
   return app;
 }

@@ -1,14 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LocalRegistry, startLocalRegistry } from '@ffc/tools';
 
 const packageDir = path.resolve(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** What another team does: install the packed library in an app outside this workspace and synthesise a region. */
+/** What another team does: install the published library in an app outside this workspace and synthesise a region. */
 const SCRATCH_APP = `
 const { App, Stack } = require('aws-cdk-lib');
 const { FlagTable, RegionalPath } = require('@ffc/constructs');
@@ -19,18 +20,38 @@ new RegionalPath(stack, 'Path', { stage: 'scratch', flagTable: flags.table, serv
 app.synth();
 `;
 
+/** The release task's publishing step, run as `npx projen release` runs it after the build. */
+const releaseTask = JSON.parse(fs.readFileSync(path.join(packageDir, '.projen', 'tasks.json'), 'utf8')).tasks.release;
+const publishStep: string = releaseTask.steps.find((step: { exec?: string }) => step.exec).exec;
+const runRelease = (npmrc: string) =>
+  spawnSync('bash', ['-c', publishStep], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    env: { ...process.env, ...releaseTask.env, NPM_CONFIG_USERCONFIG: npmrc },
+  });
+
 describe('the published construct library', () => {
   let scratch: string;
   let tarball: string;
+  let registry: LocalRegistry;
+  let publisherNpmrc: string;
+  let firstRelease: ReturnType<typeof runRelease>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-scratch-'));
-    tarball = path.join(
-      scratch,
-      npm(['pack', '--pack-destination', scratch, '--silent'], packageDir).trim().split('\n').pop()!,
-    );
+    // What the build's package task does; the release publishes this file.
+    const packed = npm(['pack', '--pack-destination', 'dist/js', '--silent'], packageDir).trim().split('\n').pop()!;
+    tarball = path.join(packageDir, 'dist', 'js', packed);
+    registry = await startLocalRegistry();
+    const publisher = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-publisher-'));
+    publisherNpmrc = registry.writeNpmrc(publisher, '@ffc');
+    firstRelease = runRelease(publisherNpmrc);
   }, 120_000);
-  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  afterAll(async () => {
+    await registry?.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(path.dirname(publisherNpmrc), { recursive: true, force: true });
+  });
 
   test('depends on no workspace package and carries the bundled handlers', () => {
     expect(Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith('@ffc/'))).toEqual([]);
@@ -49,20 +70,37 @@ describe('the published construct library', () => {
     expect(files.filter((f) => f.startsWith('package/test/') || f.startsWith('package/src/'))).toEqual([]);
   });
 
-  test('an app outside the workspace installs the tarball and synthesises a region with it', () => {
+  test('the release publishes this version to the registry .npmrc names', () => {
+    expect(firstRelease.stderr).toBe('');
+    expect(firstRelease.status).toBe(0);
+    expect(firstRelease.stdout.trim()).toBe(`published @ffc/constructs@${manifest.version} to ${registry.url}`);
+    const versions = npm(['view', '@ffc/constructs', 'versions', '--json', `--userconfig=${publisherNpmrc}`], scratch);
+    expect([JSON.parse(versions)].flat()).toEqual([manifest.version]);
+  });
+
+  test('an app outside the workspace installs that version from the registry and synthesises a region with it', () => {
     fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true }));
+    // As another team's app is set up: @ffc packages from the internal registry, the rest from the public one.
+    registry.writeNpmrc(scratch, '@ffc');
     npm(
       [
         'install',
+        // The lockfile then says where each package came from.
+        '--omit-lockfile-registry-resolved=false',
         '--prefer-offline',
         '--no-audit',
         '--no-fund',
-        tarball,
+        `@ffc/constructs@${manifest.version}`,
         `aws-cdk-lib@${manifest.devDependencies['aws-cdk-lib']}`,
         `constructs@${manifest.devDependencies.constructs}`,
       ],
       scratch,
     );
+    const lock = JSON.parse(fs.readFileSync(path.join(scratch, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/@ffc/constructs']).toMatchObject({
+      version: manifest.version,
+      resolved: expect.stringMatching(new RegExp(`^${registry.url}`)),
+    });
     fs.writeFileSync(path.join(scratch, 'app.js'), SCRATCH_APP);
     execFileSync(process.execPath, ['app.js'], { cwd: scratch, stdio: 'pipe' });
     const template = JSON.parse(fs.readFileSync(path.join(scratch, 'cdk.out', 'Scratch.template.json'), 'utf8'));
@@ -84,4 +122,17 @@ describe('the published construct library', () => {
       fs.readdirSync(path.join(scratch, 'cdk.out')).filter((f) => f.startsWith('asset.')).length,
     ).toBeGreaterThanOrEqual(6);
   }, 180_000);
+
+  test('releasing the same version again is refused, saying where to bump it', () => {
+    const again = runRelease(publisherNpmrc);
+    expect(again.status).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      `@ffc/constructs@${manifest.version} is already published to ${registry.url}; a published version never ` +
+        'changes: bump CONSTRUCTS_VERSION in projenrc/projects/constructs.ts and publish again',
+    );
+    // The registry itself refuses it too (the backstop when two releases race).
+    const direct = spawnSync('npm', ['publish', tarball, `--userconfig=${publisherNpmrc}`], { encoding: 'utf8' });
+    expect(direct.status).not.toBe(0);
+    expect(direct.stderr).toMatch(/cannot publish over|already present/i);
+  }, 60_000);
 });

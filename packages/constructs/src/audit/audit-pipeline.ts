@@ -3,21 +3,27 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../nag';
+import { FfcFunction, grantSqsEventSource } from '../function';
 import { resourceName } from '../naming';
 import { PrivateNetwork } from '../network';
+import { OPENSEARCH_LOG_GROUP_PREFIX } from './opensearch-log-delivery';
 
 export interface AuditPipelineProps {
   readonly stage: string;
   readonly network: PrivateNetwork;
   readonly encryptionKey: kms.IKey;
-  /** Drains the audit queue into OpenSearch. */
-  readonly writer: lambda.IFunction;
+  /** Drains the audit queue into OpenSearch: bulk `create` requests, nothing else. */
+  readonly writer: FfcFunction;
+  /**
+   * The fine-grained-access master user, who maps the writer's role to a create-only role on the audit
+   * indices and installs the index template.
+   * @default - a role of its own that principals of this account may assume if their IAM allows it
+   */
+  readonly admin?: iam.IRole;
   /**
    * Production: three dedicated masters, two data nodes per Availability Zone across up to three, retained data.
    * @default false - one data node, destroyed with the stack
@@ -27,13 +33,16 @@ export interface AuditPipelineProps {
 
 /**
  * Audit events go to a durable queue first; the writer drains it into an OpenSearch domain in the VPC
- * (HTTPS only, node-to-node and at-rest encryption, fine-grained access with the writer as master).
- * OpenSearch being down delays events; it never drops them.
+ * (HTTPS only, node-to-node and at-rest encryption, fine-grained access with an admin apart from the writer,
+ * audit logs on). OpenSearch being down delays events; it never drops them. The domain's logs go to a log
+ * group under {@link OPENSEARCH_LOG_GROUP_PREFIX}, which the account's one {@link OpenSearchLogDelivery}
+ * policy (per region) lets OpenSearch write to.
  */
 export class AuditPipeline extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
   readonly domain: opensearch.Domain;
+  readonly admin: iam.IRole;
 
   constructor(scope: Construct, id: string, props: AuditPipelineProps) {
     super(scope, id);
@@ -47,8 +56,8 @@ export class AuditPipeline extends Construct {
       retentionPeriod: Duration.days(14),
       removalPolicy,
     });
-    const writerTimeout =
-      props.writer instanceof lambda.Function ? (props.writer.timeout ?? Duration.seconds(3)) : Duration.minutes(1);
+    const writer = props.writer.function;
+    const writerTimeout = writer.timeout ?? Duration.seconds(3);
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: resourceName(props.stage, 'audit'),
       encryption: sqs.QueueEncryption.KMS,
@@ -60,23 +69,29 @@ export class AuditPipeline extends Construct {
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 10 },
       removalPolicy,
     });
-    props.writer.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency: 5,
-      }),
-    );
+    new lambda.EventSourceMapping(this, 'Drain', {
+      target: writer,
+      eventSourceArn: this.queue.queueArn,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      reportBatchItemFailures: true,
+      maxConcurrency: 5,
+    });
+    grantSqsEventSource(writer, [this.queue.queueArn], props.encryptionKey);
 
     const securityGroup = new ec2.SecurityGroup(this, 'DomainSecurityGroup', {
       vpc: props.network.vpc,
-      description: 'ffc audit OpenSearch: HTTPS from the functions only',
+      description: 'ffc audit OpenSearch: HTTPS from the audit writer only',
       allowAllOutbound: false,
     });
-    props.network.allowFunctionsTo(securityGroup, ec2.Port.tcp(443), 'functions write and read audit events');
-    const slowLogs = new logs.LogGroup(this, 'DomainLogs', {
-      logGroupName: `/ffc/${props.stage}/audit-opensearch`,
+    props.network.allow(
+      props.writer.securityGroup,
+      securityGroup,
+      ec2.Port.tcp(443),
+      'the writer bulk-writes audit events',
+    );
+    const domainLogs = new logs.LogGroup(this, 'DomainLogs', {
+      logGroupName: `${OPENSEARCH_LOG_GROUP_PREFIX}${props.stage}/audit`,
       retention: production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
       removalPolicy,
     });
@@ -86,8 +101,15 @@ export class AuditPipeline extends Construct {
     if (production && zones < 2) {
       throw new Error('a production audit domain needs private subnets in at least two Availability Zones');
     }
+    this.admin =
+      props.admin ??
+      new iam.Role(this, 'Admin', {
+        assumedBy: new iam.AccountRootPrincipal(),
+        description: `ffc audit OpenSearch master user (${props.stage}): role mappings and index templates`,
+      });
+    const domainName = resourceName(props.stage, 'audit');
     this.domain = new opensearch.Domain(this, 'Domain', {
-      domainName: resourceName(props.stage, 'audit'),
+      domainName,
       version: opensearch.EngineVersion.OPENSEARCH_2_19,
       vpc: props.network.vpc,
       vpcSubnets: [{ subnets: subnets.subnets.slice(0, zones) }],
@@ -107,28 +129,20 @@ export class AuditPipeline extends Construct {
       nodeToNodeEncryption: true,
       enforceHttps: true,
       tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
-      fineGrainedAccessControl: { masterUserArn: props.writer.role!.roleArn },
+      fineGrainedAccessControl: { masterUserArn: this.admin.roleArn },
       logging: {
         slowSearchLogEnabled: true,
-        slowSearchLogGroup: slowLogs,
+        slowSearchLogGroup: domainLogs,
         appLogEnabled: true,
-        appLogGroup: slowLogs,
+        appLogGroup: domainLogs,
         slowIndexLogEnabled: true,
-        slowIndexLogGroup: slowLogs,
+        slowIndexLogGroup: domainLogs,
+        auditLogEnabled: true,
+        auditLogGroup: domainLogs,
       },
-      // A plain resource policy instead of CDK's custom resource (a Lambda with AWS managed policies) that writes one.
+      // No policy per domain: CloudWatch Logs allows 10 resource policies per account and region (OpenSearchLogDelivery).
       suppressLogsResourcePolicy: true,
       removalPolicy,
-    });
-    new logs.ResourcePolicy(this, 'DomainLogsPolicy', {
-      resourcePolicyName: resourceName(props.stage, 'audit-opensearch-logs'),
-      policyStatements: [
-        new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal('es.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [slowLogs.logGroupArn],
-        }),
-      ],
     });
     Validations.of(this.domain).acknowledge({
       id: 'AwsSolutions-OS3',
@@ -144,27 +158,36 @@ export class AuditPipeline extends Construct {
         });
       }
     }
-    // Fine-grained access decides per index; the resource policy admits only the writer's role. Set on the
-    // resource itself: addAccessPolicies would deploy a custom-resource Lambda to write it.
-    const domainPaths = Stack.of(this).formatArn({
-      service: 'es',
-      resource: 'domain',
-      resourceName: `${resourceName(props.stage, 'audit')}/*`,
-    });
+    // Fine-grained access decides per index; the resource policy admits the writer to the bulk API and the admin.
+    // Set on the resource itself: addAccessPolicies would deploy a custom-resource Lambda to write it.
+    const domainPath = (path: string) =>
+      Stack.of(this).formatArn({ service: 'es', resource: 'domain', resourceName: `${domainName}/${path}` });
+    const bulk = domainPath('_bulk');
     (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
-          principals: [new iam.ArnPrincipal(props.writer.role!.roleArn)],
-          actions: ['es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpHead'],
-          resources: [domainPaths],
+          sid: 'WriterBulkOnly',
+          principals: [new iam.ArnPrincipal(writer.role!.roleArn)],
+          actions: ['es:ESHttpPost'],
+          resources: [bulk],
+        }),
+        new iam.PolicyStatement({
+          sid: 'Admin',
+          principals: [new iam.ArnPrincipal(this.admin.roleArn)],
+          actions: [
+            'es:ESHttpGet',
+            'es:ESHttpHead',
+            'es:ESHttpPost',
+            'es:ESHttpPut',
+            'es:ESHttpPatch',
+            'es:ESHttpDelete',
+          ],
+          resources: [domainPath('*')],
         }),
       ],
     }).toJSON();
-    this.domain.grantReadWrite(props.writer);
-    acknowledgeWildcardResource(
-      props.writer.role!,
-      `${this.domain.domainArn}/*`,
-      'Index paths of the one audit domain; fine-grained access control limits the writer to the audit indices.',
+    writer.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'BulkWriteAuditEvents', actions: ['es:ESHttpPost'], resources: [bulk] }),
     );
   }
 }

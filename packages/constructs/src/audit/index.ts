@@ -1,1 +1,2 @@
 export * from './audit-pipeline';
+export * from './opensearch-log-delivery';

@@ -1,9 +1,12 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { grantKeyUse } from '../encryption';
+import { FfcFunction } from '../function';
 import { resourceName } from '../naming';
 import { PrivateNetwork } from '../network';
 
@@ -27,15 +30,21 @@ export interface RegionalRedisProps {
 /**
  * The region's one Redis replication group (cluster mode disabled): every service owns a key namespace in
  * it, since a cluster per service (156 × 12) would exceed ElastiCache's 300-node regional quota.
- * TLS in transit, KMS at rest, an AUTH token from Secrets Manager, reachable from the functions only.
+ * TLS in transit, KMS at rest, an AUTH token from Secrets Manager that only the granted functions (and the
+ * CloudFormation role that deploys the cluster) can read, reachable from the granted functions only.
  */
 export class RegionalRedis extends Construct {
   readonly replicationGroup: elasticache.CfnReplicationGroup;
   readonly authToken: secretsmanager.Secret;
   readonly securityGroup: ec2.SecurityGroup;
+  private readonly network: PrivateNetwork;
+  private readonly encryptionKey: kms.IKey;
+  private readonly readers: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: RegionalRedisProps) {
     super(scope, id);
+    this.network = props.network;
+    this.encryptionKey = props.encryptionKey;
     const production = props.production ?? false;
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -43,7 +52,6 @@ export class RegionalRedis extends Construct {
       description: 'ffc regional Redis: TLS from the functions only',
       allowAllOutbound: false,
     });
-    props.network.allowFunctionsTo(this.securityGroup, ec2.Port.tcp(REDIS_PORT), 'functions use Redis');
     const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       cacheSubnetGroupName: resourceName(props.stage, 'redis'),
       description: 'ffc regional Redis (private subnets)',
@@ -56,6 +64,7 @@ export class RegionalRedis extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
+    this.restrictAuthToken();
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupId: resourceName(props.stage, 'flags'),
       replicationGroupDescription: `ffc flag cache (${props.stage})`,
@@ -89,6 +98,49 @@ export class RegionalRedis extends Construct {
           'Test stages run one node to stay cheap and destroyable; production (production: true) runs three nodes Multi-AZ with automatic failover.',
       });
     }
+  }
+
+  /** Lets a function connect to Redis and read the AUTH token (and nothing else the key protects). */
+  grantAccess(fn: FfcFunction): void {
+    this.network.allow(fn.securityGroup, this.securityGroup, ec2.Port.tcp(REDIS_PORT), `${fn.node.id} uses Redis`);
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.authToken.secretArn] }),
+    );
+    grantKeyUse(this.encryptionKey, fn.function, {
+      via: 'secretsmanager',
+      resourceArns: [this.authToken.secretArn],
+      access: 'read',
+    });
+    this.readers.push(fn.function.role!);
+  }
+
+  /**
+   * Denies reading the token to every principal but the granted functions and CDK's CloudFormation execution
+   * role, which resolves the token into the replication group: IAM alone would let any role of the account
+   * with a broad GetSecretValue read it.
+   */
+  private restrictAuthToken(): void {
+    const stack = Stack.of(this);
+    const deployRole = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: `cdk-*-cfn-exec-role-${stack.account}-${stack.region}`,
+    });
+    this.authToken.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyGrantedReaders',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: {
+          ArnNotLike: {
+            'aws:PrincipalArn': Lazy.list({ produce: () => [...this.readers.map((r) => r.roleArn), deployRole] }),
+          },
+        },
+      }),
+    );
   }
 
   /** `rediss://host:port` of the primary endpoint. */

@@ -4,6 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { allowServiceKeyUse, grantKeyUse } from '../encryption';
+import { grantSqsEventSource } from '../function';
 import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
 import { FanOutShard, fanOutQueueNamePrefix } from './fan-out-shard';
@@ -16,7 +18,7 @@ export interface RegionalFanOutProps {
   readonly stage: string;
   /** The service ids of the catalogue; each gets a queue, a dead-letter queue and a filtered subscription. */
   readonly services: readonly string[];
-  /** Encrypts the topic and the queues; its policy must admit `sns.amazonaws.com` (see EncryptionKey). */
+  /** Encrypts the topic and the queues; the fan-out adds the key-policy statement SNS needs to deliver. */
   readonly encryptionKey: kms.IKey;
   /** The cache updater: consumes every service's queue. */
   readonly consumer: lambda.IFunction;
@@ -49,6 +51,7 @@ export class RegionalFanOut extends Construct {
   readonly shards: FanOutShard[];
   /** Passed to the consumer so it can derive the service from a queue ARN. */
   readonly queueNamePrefix: string;
+  private readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: RegionalFanOutProps) {
     super(scope, id);
@@ -65,6 +68,7 @@ export class RegionalFanOut extends Construct {
       );
     }
     this.queueNamePrefix = fanOutQueueNamePrefix(props.stage);
+    this.encryptionKey = props.encryptionKey;
     this.topic = new sns.Topic(this, 'Resource', {
       topicName: resourceName(props.stage, 'flag-changes'),
       masterKey: props.encryptionKey,
@@ -90,23 +94,33 @@ export class RegionalFanOut extends Construct {
         }),
     );
     this.grantConsume(props.consumer, props.encryptionKey);
+    // SNS delivers to the encrypted queues: a data key for this stage's fan-out queues only.
+    allowServiceKeyUse(props.encryptionKey, {
+      sid: 'SnsToFanOutQueues',
+      service: 'sns.amazonaws.com',
+      via: 'sqs',
+      resourceArns: [this.queuePattern()],
+    });
   }
 
-  /** The consumer reads this stage's fan-out queues (a name pattern: one statement for all shards). */
-  private grantConsume(consumer: lambda.IFunction, key: kms.IKey): void {
-    const queuePattern = Stack.of(this).formatArn({
+  /** Lets a function publish changes: sns:Publish on the topic and a data key for it, through SNS. */
+  grantPublish(publisher: lambda.IFunction): void {
+    publisher.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    grantKeyUse(this.encryptionKey, publisher, { via: 'sns', resourceArns: [this.topic.topicArn], access: 'write' });
+  }
+
+  private queuePattern(): string {
+    return Stack.of(this).formatArn({
       service: 'sqs',
       resource: `${this.queueNamePrefix}*`,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-    consumer.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ConsumeFanOutQueues',
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-        resources: [queuePattern],
-      }),
-    );
-    key.grantDecrypt(consumer);
+  }
+
+  /** The consumer reads this stage's fan-out queues (a name pattern: one statement for all shards). */
+  private grantConsume(consumer: lambda.IFunction, key: kms.IKey): void {
+    const queuePattern = this.queuePattern();
+    grantSqsEventSource(consumer, [queuePattern], key);
     if (consumer.role) {
       acknowledgeWildcardResource(
         consumer.role,

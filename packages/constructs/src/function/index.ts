@@ -1,1 +1,2 @@
 export * from './ffc-function';
+export * from './event-sources';

@@ -1,11 +1,12 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourceName } from '../naming';
 
 /** AWS APIs the regional path calls from inside the VPC, each through an interface endpoint. */
-const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+const INTERFACE_ENDPOINTS = {
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
   Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
   Events: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
@@ -14,7 +15,17 @@ const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = 
   StepFunctions: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
   Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-};
+} satisfies Record<string, ec2.InterfaceVpcEndpointAwsService>;
+
+/** Endpoints whose every call names a resource, so the perimeter can also require it to be this account's. */
+const RESOURCE_SCOPED_ENDPOINTS: ReadonlySet<string> = new Set([
+  'Sns',
+  'Sqs',
+  'Events',
+  'StepFunctions',
+  'Kms',
+  'SecretsManager',
+]);
 
 export interface PrivateNetworkProps {
   readonly stage: string;
@@ -33,8 +44,7 @@ export interface PrivateNetworkProps {
  */
 export class PrivateNetwork extends Construct {
   readonly vpc: ec2.Vpc;
-  /** Security group of the Lambda functions; data stores admit traffic from it only. */
-  readonly functionSecurityGroup: ec2.SecurityGroup;
+  private readonly endpointSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -52,38 +62,89 @@ export class PrivateNetwork extends Construct {
       retention: production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, this.flowLogRole()),
+    });
 
-    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'Functions', {
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'Endpoints', {
       vpc: this.vpc,
-      description: 'ffc Lambda functions',
+      description: 'ffc VPC interface endpoints: HTTPS from the functions that call AWS APIs',
       allowAllOutbound: false,
     });
-    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'Endpoints', {
-      vpc: this.vpc,
-      description: 'ffc VPC interface endpoints: HTTPS from the functions only',
-      allowAllOutbound: false,
-    });
-    endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'functions call AWS APIs');
-    // With no internet gateway or NAT, HTTPS can only reach the interface endpoints and the DynamoDB gateway endpoint.
-    this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs through VPC endpoints');
-
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const account = Stack.of(this).account;
     for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
-      this.vpc.addInterfaceEndpoint(name, {
+      const endpoint = this.vpc.addInterfaceEndpoint(name, {
         service,
         subnets,
-        securityGroups: [endpointSecurityGroup],
+        securityGroups: [this.endpointSecurityGroup],
         privateDnsEnabled: true,
         open: false,
       });
+      endpoint.addToPolicy(this.perimeterStatement(account, RESOURCE_SCOPED_ENDPOINTS.has(name)));
     }
-    this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });
+    this.vpc
+      .addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] })
+      .addToPolicy(this.perimeterStatement(account, true));
   }
 
-  /** Lets functions open `port` on a data store's security group (Redis, OpenSearch), and nothing else. */
-  allowFunctionsTo(target: ec2.SecurityGroup, port: ec2.Port, description: string): void {
-    target.addIngressRule(this.functionSecurityGroup, port, description);
-    this.functionSecurityGroup.addEgressRule(target, port, description);
+  /** Lets a function's security group reach the AWS APIs through the interface endpoints (HTTPS). */
+  allowApiCalls(functionGroup: ec2.SecurityGroup): void {
+    this.allow(
+      functionGroup,
+      this.endpointSecurityGroup,
+      ec2.Port.tcp(443),
+      'AWS APIs through the interface endpoints',
+    );
+  }
+
+  /**
+   * Lets a function reach DynamoDB through the gateway endpoint. Its addresses are the region's managed prefix
+   * list, whose id CloudFormation cannot resolve, so this is HTTPS to any address: with no internet gateway or
+   * NAT in the VPC, only the gateway endpoint and the interface endpoints answer on it.
+   */
+  allowDynamoDb(functionGroup: ec2.SecurityGroup): void {
+    functionGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'DynamoDB through the gateway endpoint');
+  }
+
+  /** Opens `port` from one function's security group to a data store's (Redis, OpenSearch), and nothing else. */
+  allow(functionGroup: ec2.SecurityGroup, target: ec2.SecurityGroup, port: ec2.Port, description: string): void {
+    target.addIngressRule(functionGroup, port, description);
+    functionGroup.addEgressRule(target, port, description);
+  }
+
+  /** The data perimeter of every endpoint: callers of this account only, and (where calls name one) its resources. */
+  private perimeterStatement(account: string, resourceScoped: boolean): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'ThisAccountOnly',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'aws:PrincipalAccount': account,
+          ...(resourceScoped ? { 'aws:ResourceAccount': account } : {}),
+        },
+      },
+    });
+  }
+
+  /** The flow-log service may assume the role only for this account's flow logs (confused-deputy protection). */
+  private flowLogRole(): iam.Role {
+    const stack = Stack.of(this);
+    return new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'ec2',
+            resource: 'vpc-flow-log',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        },
+      }),
+      description: 'VPC flow logs of the ffc network (the flow log grants it its log group)',
+    });
   }
 }

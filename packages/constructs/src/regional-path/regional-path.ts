@@ -2,14 +2,15 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditPipeline } from '../audit';
 import { RegionalRedis } from '../cache';
-import { EncryptionKey } from '../encryption';
+import { EncryptionKey, allowLogGroupEncryption } from '../encryption';
 import { RegionalFanOut } from '../fan-out';
-import { FfcFunction } from '../function';
+import { FfcFunction, grantSendToEncryptedQueue } from '../function';
 import { resourceName } from '../naming';
 import { PrivateNetwork } from '../network';
 import { ValidatorSource } from '../validator';
@@ -40,6 +41,29 @@ export function bundledHandlers(): RegionalHandlers {
   };
 }
 
+/**
+ * The IAM actions each bundled handler's own code calls (the AWS SDK commands in packages/functions, and the
+ * audit writer's OpenSearch bulk request); DynamoDB transactions are authorised as their Put/Delete parts.
+ * Each function's role holds these plus what Lambda does for it (logs, traces, network interfaces, event
+ * source polling), nothing more; the deploy preflight holds the synthesised roles to this list.
+ */
+export const HANDLER_CALLS: Record<keyof RegionalHandlers, readonly string[]> = {
+  validator: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:DeleteItem',
+    'sns:Publish',
+    'events:PutEvents',
+    'sqs:SendMessage',
+  ],
+  cacheUpdater: ['secretsmanager:GetSecretValue'],
+  verificationScheduler: ['states:StartSyncExecution'],
+  consistencyChecker: ['secretsmanager:GetSecretValue', 'sqs:SendMessage'],
+  rollback: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'sqs:SendMessage'],
+  auditWriter: ['es:ESHttpPost'],
+};
+
 export interface RegionalPathProps {
   readonly stage: string;
   /** Production: Multi-AZ Redis and OpenSearch, retained data, long retention. @default false */
@@ -50,7 +74,10 @@ export interface RegionalPathProps {
   readonly services: readonly string[];
   /** Every region flags are served in: last known good is a version verified in all of them. */
   readonly regions: readonly string[];
-  /** @default - the handlers bundled with this library */
+  /**
+   * Handler bundles; custom ones must call no more than {@link HANDLER_CALLS}.
+   * @default - the handlers bundled with this library
+   */
   readonly handlers?: RegionalHandlers;
   /** @default 4 */
   readonly fanOutShards?: number;
@@ -60,7 +87,8 @@ export interface RegionalPathProps {
 
 /**
  * One region's whole path: stream → validator → fan-out → cache updater → verification → consistency →
- * rollback → audit, with alarms on every hop.
+ * rollback → audit, with alarms on every hop. Every function has its own role and security group, granted
+ * exactly what its handler calls and reaches.
  */
 export class RegionalPath extends Construct {
   readonly network: PrivateNetwork;
@@ -76,17 +104,9 @@ export class RegionalPath extends Construct {
     super(scope, id);
     const { stage } = props;
     const production = props.production ?? false;
-    const { key } = new EncryptionKey(this, 'Key', {
-      stage,
-      purpose: 'regional',
-      production,
-      servicePrincipals: [
-        'sns.amazonaws.com',
-        'events.amazonaws.com',
-        'logs.amazonaws.com',
-        'cloudwatch.amazonaws.com',
-      ],
-    });
+    const { key } = new EncryptionKey(this, 'Key', { stage, purpose: 'regional', production });
+    // The function log groups and the state machine's: CloudWatch Logs encrypts them with this key.
+    allowLogGroupEncryption(key, [`/aws/lambda/${stage}-*`, `/aws/vendedlogs/states/${stage}-*`]);
     this.network = new PrivateNetwork(this, 'Network', { stage, production });
     const handlers = props.handlers ?? bundledHandlers();
     const common = { REGIONS: props.regions.join(','), PRODUCTION: String(production) };
@@ -100,12 +120,13 @@ export class RegionalPath extends Construct {
         stage,
         purpose,
         code: handlers[name],
+        handlerCalls: HANDLER_CALLS[name],
         network: this.network,
         encryptionKey: key,
         timeout,
         production,
         environment: { ...common, ...environment },
-      }).function;
+      });
 
     this.alerts = new sns.Topic(this, 'Alerts', {
       topicName: resourceName(stage, 'alerts'),
@@ -123,43 +144,52 @@ export class RegionalPath extends Construct {
     const rollback = fn('rollback', 'rollback', Duration.seconds(15), { FLAG_TABLE_NAME: props.flagTable.tableName });
     const auditWriter = fn('auditWriter', 'audit-writer', Duration.seconds(60));
     const verificationScheduler = fn('verificationScheduler', 'verification-scheduler', Duration.minutes(2));
+    for (const caller of [validator, cacheUpdater, consistencyChecker, rollback, verificationScheduler]) {
+      this.network.allowApiCalls(caller.securityGroup);
+    }
+    for (const tableUser of [validator, rollback]) this.network.allowDynamoDb(tableUser.securityGroup);
 
     this.fanOut = new RegionalFanOut(this, 'FanOut', {
       stage,
       services: props.services,
       encryptionKey: key,
-      consumer: cacheUpdater,
+      consumer: cacheUpdater.function,
       shardCount: props.fanOutShards,
       production,
     });
-    cacheUpdater.addEnvironment('QUEUE_NAME_PREFIX', this.fanOut.queueNamePrefix);
-    this.redis.authToken.grantRead(cacheUpdater);
-    this.redis.authToken.grantRead(consistencyChecker);
+    cacheUpdater.function.addEnvironment('QUEUE_NAME_PREFIX', this.fanOut.queueNamePrefix);
+    this.redis.grantAccess(cacheUpdater);
+    this.redis.grantAccess(consistencyChecker);
 
-    new ValidatorSource(this, 'ValidatorSource', { stage, flagTable: props.flagTable, validator, encryptionKey: key });
-    props.flagTable.grantReadWriteData(validator);
-    this.fanOut.topic.grantPublish(validator);
-    eventBus.grantPutEventsTo(validator);
-    validator.addEnvironment('FLAG_TABLE_NAME', props.flagTable.tableName);
-    validator.addEnvironment('FAN_OUT_TOPIC_ARN', this.fanOut.topic.topicArn);
-    validator.addEnvironment('EVENT_BUS_NAME', eventBus.eventBusName);
+    new ValidatorSource(this, 'ValidatorSource', {
+      stage,
+      flagTable: props.flagTable,
+      validator: validator.function,
+      encryptionKey: key,
+    });
+    grantItemActions(props.flagTable, validator, HANDLER_CALLS.validator);
+    this.fanOut.grantPublish(validator.function);
+    eventBus.grantPutEventsTo(validator.function);
+    validator.function.addEnvironment('FLAG_TABLE_NAME', props.flagTable.tableName);
+    validator.function.addEnvironment('FAN_OUT_TOPIC_ARN', this.fanOut.topic.topicArn);
+    validator.function.addEnvironment('EVENT_BUS_NAME', eventBus.eventBusName);
 
-    props.flagTable.grantReadWriteData(rollback);
+    grantItemActions(props.flagTable, rollback, HANDLER_CALLS.rollback);
 
     this.verification = new Verification(this, 'Verification', {
       stage,
       production,
       eventBus,
-      scheduler: verificationScheduler,
+      scheduler: verificationScheduler.function,
       maxConcurrentVerifications: props.maxConcurrentVerifications,
       appliedLogGroup: cacheUpdater.logGroup,
-      consistencyChecker,
-      rollback,
+      consistencyChecker: consistencyChecker.function,
+      rollback: rollback.function,
       flagTable: props.flagTable,
       alertTopic: this.alerts,
       encryptionKey: key,
     });
-    verificationScheduler.addEnvironment(
+    verificationScheduler.function.addEnvironment(
       'STATE_MACHINE_ARN',
       this.verification.stateMachine.stateMachine.stateMachineArn,
     );
@@ -171,25 +201,43 @@ export class RegionalPath extends Construct {
       writer: auditWriter,
       production,
     });
-    auditWriter.addEnvironment('FFC_OPENSEARCH_URL', `https://${this.audit.domain.domainEndpoint}`);
-    auditWriter.addEnvironment('FFC_OPENSEARCH_SIGV4_REGION', Stack.of(this).region);
+    auditWriter.function.addEnvironment('FFC_OPENSEARCH_URL', `https://${this.audit.domain.domainEndpoint}`);
+    auditWriter.function.addEnvironment('FFC_OPENSEARCH_SIGV4_REGION', Stack.of(this).region);
     for (const producer of [validator, consistencyChecker, rollback]) {
-      this.audit.queue.grantSendMessages(producer);
-      producer.addEnvironment('AUDIT_QUEUE_URL', this.audit.queue.queueUrl);
+      grantSendToEncryptedQueue(producer.function, this.audit.queue, key);
+      producer.function.addEnvironment('AUDIT_QUEUE_URL', this.audit.queue.queueUrl);
     }
 
-    this.functions = { validator, cacheUpdater, verificationScheduler, consistencyChecker, rollback, auditWriter };
+    this.functions = {
+      validator: validator.function,
+      cacheUpdater: cacheUpdater.function,
+      verificationScheduler: verificationScheduler.function,
+      consistencyChecker: consistencyChecker.function,
+      rollback: rollback.function,
+      auditWriter: auditWriter.function,
+    };
     this.alarms = new SloAlarms(this, 'Alarms', {
       stage,
       alertTopic: this.alerts,
-      validator,
+      encryptionKey: key,
+      validator: validator.function,
       fanOutTopic: this.fanOut.topic,
-      cacheUpdater,
+      cacheUpdater: cacheUpdater.function,
       verification: this.verification.stateMachine.stateMachine,
-      consistencyChecker,
-      rollback,
+      consistencyChecker: consistencyChecker.function,
+      rollback: rollback.function,
       auditQueue: this.audit.queue,
       auditDeadLetters: this.audit.deadLetters,
     });
   }
+}
+
+/** The item-level DynamoDB actions of `calls` on the flag table, and no other (CDK's grantReadWriteData has ten). */
+function grantItemActions(table: dynamodb.ITable, fn: FfcFunction, calls: readonly string[]): void {
+  fn.function.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: calls.filter((action) => action.startsWith('dynamodb:')),
+      resources: [table.tableArn],
+    }),
+  );
 }

@@ -1,16 +1,21 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { allowServiceKeyUse, arnOfName } from '../encryption';
 import { resourceName } from '../naming';
 
 export interface SloAlarmsProps {
   readonly stage: string;
   readonly alertTopic: sns.ITopic;
+  /** The alert topic's key: CloudWatch needs a data key to publish to the encrypted topic. */
+  readonly encryptionKey: kms.IKey;
   readonly validator: lambda.IFunction;
   readonly fanOutTopic: sns.ITopic;
   readonly cacheUpdater: lambda.IFunction;
@@ -31,6 +36,7 @@ export class SloAlarms extends Construct {
     private readonly props: SloAlarmsProps,
   ) {
     super(scope, id);
+    this.allowAlarmsToPublish();
     const p99 = (fn: lambda.IFunction) => fn.metricDuration({ statistic: 'p99', period: Duration.minutes(1) });
     const sum = (metric: cloudwatch.Metric) => metric.with({ statistic: 'Sum', period: Duration.minutes(1) });
 
@@ -71,6 +77,41 @@ export class SloAlarms extends Construct {
       props.auditDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       0,
     );
+  }
+
+  /**
+   * CloudWatch publishes alarm notifications as its service principal: the topic policy must admit it (the
+   * TLS-only policy replaced SNS's default one) and the key policy must give it a data key, both only for this
+   * stage's alarms in this account.
+   */
+  private allowAlarmsToPublish(): void {
+    const stack = Stack.of(this);
+    const topicName = resourceName(this.props.stage, 'alerts');
+    this.props.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisStage',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.props.alertTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${resourceName(this.props.stage, 'alarm')}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    allowServiceKeyUse(this.props.encryptionKey, {
+      sid: 'CloudWatchAlarmsToAlertTopic',
+      service: 'cloudwatch.amazonaws.com',
+      via: 'sns',
+      resourceArns: [arnOfName(this, 'sns', topicName)],
+    });
   }
 
   private add(purpose: string, description: string, metric: cloudwatch.IMetric, threshold: number): void {

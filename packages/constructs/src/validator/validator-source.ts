@@ -2,9 +2,10 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EncryptedSqsOnFailure } from '../function';
 import { resourceName } from '../naming';
 
 /** The sort key of the one item per flag the validator reacts to: the current document. */
@@ -50,7 +51,7 @@ export class ValidatorSource extends Construct {
         retryAttempts: props.retryAttempts ?? 3,
         maxRecordAge: Duration.hours(1),
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.failures),
+        onFailure: new EncryptedSqsOnFailure(this.failures, props.encryptionKey),
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),

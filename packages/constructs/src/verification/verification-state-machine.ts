@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,8 +8,26 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { grantKeyUse } from '../encryption';
 import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
+
+/** The only attributes RecordVerification writes (besides the key): its IAM grant is limited to them. */
+export const VERIFICATION_ITEM_ATTRIBUTES = ['pk', 'sk', 'verifiedVersion', 'verifiedAt'] as const;
+
+/**
+ * An UpdateItem task whose grant names the attributes it may touch (`dynamodb:Attributes`), so the state
+ * machine cannot rewrite a flag document however its input is shaped.
+ */
+class AttributeLimitedUpdateItem extends tasks.DynamoUpdateItem {
+  constructor(scope: Construct, id: string, props: tasks.DynamoUpdateItemProps, attributes: readonly string[]) {
+    super(scope, id, props);
+    for (const statement of this.taskPolicies ?? []) {
+      statement.addCondition('ForAllValues:StringEquals', { 'dynamodb:Attributes': [...attributes] });
+      statement.addCondition('StringEqualsIfExists', { 'dynamodb:ReturnValues': 'NONE' });
+    }
+  }
+}
 
 export interface VerificationStateMachineProps {
   readonly stage: string;
@@ -96,25 +115,30 @@ export class VerificationStateMachine extends Construct {
       resultPath: '$.check',
     });
 
-    const recordVerification = new tasks.DynamoUpdateItem(this, 'RecordVerification', {
-      table: props.flagTable,
-      key: {
-        // One item per region (pk FLAG#<key>, sk VERIFIED#<region>): regions never race on one item.
-        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('FLAG#{}', sfn.JsonPath.stringAt('$.flagKey'))),
-        sk: tasks.DynamoAttributeValue.fromString(
-          sfn.JsonPath.format('VERIFIED#{}', sfn.JsonPath.stringAt('$.region')),
-        ),
+    const recordVerification = new AttributeLimitedUpdateItem(
+      this,
+      'RecordVerification',
+      {
+        table: props.flagTable,
+        key: {
+          // One item per region (pk FLAG#<key>, sk VERIFIED#<region>): regions never race on one item.
+          pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('FLAG#{}', sfn.JsonPath.stringAt('$.flagKey'))),
+          sk: tasks.DynamoAttributeValue.fromString(
+            sfn.JsonPath.format('VERIFIED#{}', sfn.JsonPath.stringAt('$.region')),
+          ),
+        },
+        updateExpression: 'SET verifiedVersion = :version, verifiedAt = :at',
+        conditionExpression: 'attribute_not_exists(verifiedVersion) OR verifiedVersion < :version',
+        expressionAttributeValues: {
+          ':version': tasks.DynamoAttributeValue.numberFromString(
+            sfn.JsonPath.jsonToString(sfn.JsonPath.numberAt('$.version')),
+          ),
+          ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
+        },
+        resultPath: sfn.JsonPath.DISCARD,
       },
-      updateExpression: 'SET verifiedVersion = :version, verifiedAt = :at',
-      conditionExpression: 'attribute_not_exists(verifiedVersion) OR verifiedVersion < :version',
-      expressionAttributeValues: {
-        ':version': tasks.DynamoAttributeValue.numberFromString(
-          sfn.JsonPath.jsonToString(sfn.JsonPath.numberAt('$.version')),
-        ),
-        ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
-      },
-      resultPath: sfn.JsonPath.DISCARD,
-    });
+      VERIFICATION_ITEM_ATTRIBUTES,
+    );
     const verified = new sfn.Succeed(this, 'Verified');
     // A newer version already verified here is not a failure.
     recordVerification.addCatch(verified, {
@@ -171,15 +195,34 @@ export class VerificationStateMachine extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    const stateMachineName = resourceName(props.stage, 'verification');
+    const stack = Stack.of(this);
+    // Step Functions may assume the role for this one state machine of this account (confused-deputy protection).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      }),
+      description: `ffc verification state machine (${props.stage})`,
+    });
+    // SNS requires a publisher to an encrypted topic to generate data keys with the topic's key.
+    grantKeyUse(props.encryptionKey, role, { via: 'sns', resourceArns: [props.alertTopic.topicArn], access: 'write' });
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineName: resourceName(props.stage, 'verification'),
+      stateMachineName,
+      role,
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: Duration.minutes(2),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
-    const role = this.stateMachine.role;
     for (const fn of [props.consistencyChecker, props.rollback]) {
       acknowledgeWildcardResource(
         role,

@@ -1,10 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allowServiceKeyUse, arnOfName } from '../encryption';
+import { grantSqsEventSource } from '../function';
 import { resourceName } from '../naming';
 import { VerificationStateMachine, VerificationStateMachineProps } from './verification-state-machine';
 
@@ -46,8 +48,10 @@ export class Verification extends Construct {
       );
     }
     this.stateMachine = new VerificationStateMachine(this, 'StateMachine', props);
+    const requestsName = resourceName(props.stage, 'verification-requests');
+    const deadLettersName = resourceName(props.stage, 'verification-dlq');
     const deadLetters = new sqs.Queue(this, 'RequestsDlq', {
-      queueName: resourceName(props.stage, 'verification-dlq'),
+      queueName: deadLettersName,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
@@ -58,7 +62,7 @@ export class Verification extends Construct {
         ? (props.scheduler.timeout ?? Duration.seconds(3))
         : Duration.minutes(3);
     this.requests = new sqs.Queue(this, 'Requests', {
-      queueName: resourceName(props.stage, 'verification-requests'),
+      queueName: requestsName,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
@@ -69,7 +73,18 @@ export class Verification extends Construct {
       ruleName: resourceName(props.stage, 'change-published'),
       eventBus: props.eventBus,
       eventPattern: { source: [CHANGE_PUBLISHED.source], detailType: [CHANGE_PUBLISHED.detailType] },
-      targets: [new targets.SqsQueue(this.requests, { deadLetterQueue: deadLetters })],
+    });
+    this.rule.addTarget({
+      bind: () => ({ arn: this.requests.queueArn, deadLetterConfig: { arn: deadLetters.queueArn } }),
+    });
+    this.allowRuleToSend([this.requests, deadLetters]);
+    // EventBridge passes no source keys to KMS; the encryption context binds its key use to these two queues.
+    allowServiceKeyUse(props.encryptionKey, {
+      sid: 'EventBridgeToVerificationQueues',
+      service: 'events.amazonaws.com',
+      via: 'sqs',
+      resourceArns: [requestsName, deadLettersName].map((name) => arnOfName(this, 'sqs', name)),
+      sourceAccount: false,
     });
     new lambda.EventSourceMapping(this, 'Schedule', {
       target: props.scheduler,
@@ -80,7 +95,28 @@ export class Verification extends Construct {
       maxConcurrency: maxConcurrent,
       reportBatchItemFailures: true,
     });
-    this.requests.grantConsumeMessages(props.scheduler);
+    grantSqsEventSource(props.scheduler, [this.requests.queueArn], props.encryptionKey);
     this.stateMachine.stateMachine.grantStartSyncExecution(props.scheduler);
+  }
+
+  /**
+   * Only this rule of this account may send (an explicit policy: CDK's SqsQueue target drops the source-ARN
+   * condition for encrypted queues and grants EventBridge the key without any condition).
+   */
+  private allowRuleToSend(queues: sqs.Queue[]): void {
+    for (const queue of queues) {
+      queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheChangePublishedRule',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: {
+            ArnEquals: { 'aws:SourceArn': this.rule.ruleArn },
+            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          },
+        }),
+      );
+    }
   }
 }

@@ -14,11 +14,7 @@ const SERVICES = Array.from({ length: 156 }, (_, i) => `service-${String(i).padS
 
 function build(services: readonly string[] = SERVICES, shardCount = 4) {
   const stack = new Stack(new App(), 'Region', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const { key } = new EncryptionKey(stack, 'Key', {
-    stage: 'pr-7',
-    purpose: 'messaging',
-    servicePrincipals: ['sns.amazonaws.com'],
-  });
+  const { key } = new EncryptionKey(stack, 'Key', { stage: 'pr-7', purpose: 'messaging' });
   const consumer = new lambda.Function(stack, 'CacheUpdater', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
@@ -37,6 +33,17 @@ function build(services: readonly string[] = SERVICES, shardCount = 4) {
 
 describe('RegionalFanOut', () => {
   const built = build();
+
+  test("SNS gets a data key for this stage's fan-out queues only (the encryption context), for this account", () => {
+    const statements = Object.values(built.parent.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const sns = statements.filter((s: any) => s.Principal?.Service === 'sns.amazonaws.com');
+    expect(sns).toHaveLength(1);
+    expect(sns[0].Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(sns[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    expect(JSON.stringify(sns[0].Condition.ArnLike['kms:EncryptionContext:aws:sqs:arn'])).toContain(
+      ':sqs:eu-west-1:123456789012:pr-7-fanout-*',
+    );
+  });
 
   test('no stack comes near the 500-resource limit (≤ 450 each)', () => {
     const counts = [built.parent, ...built.shards].map((t) => Object.keys(t.toJSON().Resources).length);
@@ -110,7 +117,6 @@ describe('RegionalFanOut', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'ConsumeFanOutQueues',
             Action: [
               'sqs:ReceiveMessage',
               'sqs:DeleteMessage',

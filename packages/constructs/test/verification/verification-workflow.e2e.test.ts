@@ -61,7 +61,7 @@ describe('the synthesised verification workflow with the real checker and rollba
   function execute(flagKey: string, version: number, kind: 'change' | 'rollback', lines: FlagAppliedRecord[]) {
     const input = verificationInput(
       REGION,
-      [{ flagKey, version, services: SERVICES, correlationId: `${flagKey}@${version}`, kind }],
+      [{ flagKey, version, services: SERVICES, correlationId: `${flagKey}:${version}`, kind }],
       Date.now(),
     );
     let queryString = '';

@@ -1,0 +1,29 @@
+import { ACCOUNT, REGION, resource, smallRegion } from '../support/small-region';
+
+const { template } = smallRegion();
+const keyPolicy = () => resource(template, 'AWS::KMS::Key', 'PathKey').Properties.KeyPolicy.Statement as any[];
+
+describe('the regional key policy', () => {
+  test('admits the regional CloudWatch Logs principal for this stage\'s log groups only (Logs guide: "Encrypt log data")', () => {
+    const logs = keyPolicy().filter((s) => JSON.stringify(s.Principal).includes('logs'));
+    expect(logs).toHaveLength(1);
+    expect(logs[0].Principal).toEqual({ Service: `logs.${REGION}.amazonaws.com` });
+    const groups = JSON.stringify(logs[0].Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']);
+    expect(groups).toContain(`:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/pr-7-*`);
+    expect(groups).toContain(`:logs:${REGION}:${ACCOUNT}:log-group:/aws/vendedlogs/states/pr-7-*`);
+  });
+
+  test("binds every service statement to this stage's resources by encryption context", () => {
+    const services = keyPolicy().filter((s) => s.Principal?.Service);
+    expect(services.map((s) => s.Sid).sort()).toEqual([
+      'CloudWatchAlarmsToAlertTopic',
+      'CloudWatchLogsOfThisStage',
+      'EventBridgeToVerificationQueues',
+      'SnsToFanOutQueues',
+    ]);
+    for (const statement of services) {
+      expect(Object.keys(statement.Condition.ArnLike)[0]).toMatch(/^kms:EncryptionContext:/);
+      expect(JSON.stringify(statement.Condition.ArnLike)).toContain('pr-7-');
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { ACCOUNT, REGION, resource, smallRegion } from '../support/small-region';
+
+const { template } = smallRegion();
+
+/** Egress rules of a function's security group: inline and separate SecurityGroupEgress resources. */
+function egressOf(functionPrefix: string): Array<Record<string, any>> {
+  const [groupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup')).filter((id) =>
+    id.startsWith(`Path${functionPrefix}SecurityGroup`),
+  );
+  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress'))
+    .map((r) => r.Properties)
+    .filter((p) => JSON.stringify(p.GroupId).includes(groupId));
+  const inline = template.findResources('AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupEgress ?? [];
+  return [...inline, ...separate].filter((rule: any) => rule.CidrIp !== '255.255.255.255/32');
+}
+
+const destination = (rule: Record<string, any>) => rule.CidrIp ?? JSON.stringify(rule.DestinationSecurityGroupId);
+
+describe('PrivateNetwork: each function reaches what its handler uses, nothing more', () => {
+  test('only the audit writer reaches OpenSearch; only the cache updater and checker reach Redis', () => {
+    const reaches = (fn: string, target: string) => egressOf(fn).some((rule) => destination(rule).includes(target));
+    for (const fn of [
+      'validator',
+      'cacheUpdater',
+      'consistencyChecker',
+      'rollback',
+      'auditWriter',
+      'verificationScheduler',
+    ]) {
+      expect([fn, reaches(fn, 'PathAuditDomainSecurityGroup')]).toEqual([fn, fn === 'auditWriter']);
+      expect([fn, reaches(fn, 'PathRedisSecurityGroup')]).toEqual([
+        fn,
+        fn === 'cacheUpdater' || fn === 'consistencyChecker',
+      ]);
+    }
+  });
+
+  test('HTTPS to any address only for the DynamoDB users (the gateway endpoint), the endpoints for the API callers', () => {
+    for (const fn of [
+      'validator',
+      'cacheUpdater',
+      'consistencyChecker',
+      'rollback',
+      'auditWriter',
+      'verificationScheduler',
+    ]) {
+      const anywhere = egressOf(fn).some((rule) => rule.CidrIp === '0.0.0.0/0');
+      expect([fn, anywhere]).toEqual([fn, fn === 'validator' || fn === 'rollback']);
+      const endpoints = egressOf(fn).some((rule) => destination(rule).includes('PathNetworkEndpoints'));
+      expect([fn, endpoints]).toEqual([fn, fn !== 'auditWriter']);
+    }
+  });
+
+  test('every endpoint policy keeps the data perimeter: callers of this account', () => {
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(9);
+    for (const endpoint of endpoints) {
+      const [statement] = endpoint.Properties.PolicyDocument.Statement;
+      expect(statement.Condition.StringEquals['aws:PrincipalAccount']).toBe(ACCOUNT);
+    }
+  });
+
+  test('the flow-log role trusts the flow-log service for this account only', () => {
+    const [trust] = resource(template, 'AWS::IAM::Role', 'PathNetworkFlowLogRole').Properties.AssumeRolePolicyDocument
+      .Statement;
+    expect(trust.Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
+    expect(trust.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ACCOUNT });
+    expect(JSON.stringify(trust.Condition.ArnLike['aws:SourceArn'])).toContain(
+      `:ec2:${REGION}:${ACCOUNT}:vpc-flow-log/*`,
+    );
+  });
+});
