@@ -6,7 +6,10 @@ import { addBenchTask, addInternalDependency, finishSubproject, subprojectOption
 const DEV_TSCONFIG = 'test/tsconfig.json';
 
 /** `packages/rules`: the flag-change model and the business rules every change must pass. */
-export function rulesProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
+export function rulesProject(
+  root: NodeProject,
+  deps: { tools: TypeScriptProject; cache: TypeScriptProject },
+): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/rules', 'packages/rules'),
     description: 'Flag-change model, service catalogue and the business rules that validate every change',
@@ -14,6 +17,8 @@ export function rulesProject(root: NodeProject, deps: { tools: TypeScriptProject
     devDeps: ['json-rules-engine@^7.3.1'],
   });
   addInternalDependency(project, deps.tools, 'dev');
+  // The targeting operators are the evaluator's (`@ffc/cache/lib/evaluation`, a module without Redis).
+  addInternalDependency(project, deps.cache);
   // The service catalogue is a JSON data file that apps/infra also builds from.
   project.tsconfig?.addInclude('src/**/*.json');
   project.addTask('rules:doc', {

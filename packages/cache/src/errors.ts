@@ -73,3 +73,23 @@ export class CorruptEntryError extends FlagCacheError {
     super(`cache entry ${key} ${field} is corrupt (${detail}): re-apply the flag's current version to repair it`);
   }
 }
+
+/** A fan-out message that is not one `buildFanOutMessage` wrote: redelivering it will not help. */
+export class InvalidFanOutMessageError extends FlagCacheError {
+  constructor(detail: string) {
+    super(`invalid fan-out message: ${detail} (messages are built by buildFanOutMessage from a validated change)`);
+  }
+}
+
+export class FanOutMessageTooLargeError extends FlagCacheError {
+  constructor(
+    readonly flagKey: string,
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `the fan-out message of flag '${flagKey}' is ${bytes} bytes, over the SNS/SQS limit of ${limitBytes}: ` +
+        'shrink the value, offValue or targeting (the rules cap the document at 128 KB)',
+    );
+  }
+}

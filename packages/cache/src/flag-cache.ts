@@ -5,12 +5,15 @@ import type { RedisClient } from './connection';
 import { CacheUnavailableError, CorruptEntryError, FlagCacheError, InvalidFlagUpdateError } from './errors';
 import {
   assertFlagKey,
-  decodeFlagEntry,
+  CacheRecord,
+  CacheUpdate,
+  decodeCacheRecord,
   DEFAULT_MAX_ENTRY_BYTES,
   encodeFlagEntry,
   FlagEntry,
-  FlagUpdate,
-  toFlagEntry,
+  FlagTombstone,
+  isTombstone,
+  toCacheRecord,
 } from './flag-update';
 import { assertServiceId, KeyLayout } from './key-layout';
 import type { ApplyOutcome } from './log-records';
@@ -19,7 +22,7 @@ export interface FlagCacheOptions {
   /** A connected (or lazily connecting) client of the region's Redis. */
   readonly redis: RedisClient;
   readonly stage: string;
-  /** @default 65536 */
+  /** @default 262144 (the SNS/SQS message limit) */
   readonly maxEntryBytes?: number;
 }
 
@@ -45,10 +48,16 @@ export interface ApplyResult {
 export interface FlagCache {
   readonly stage: string;
   readonly keys: KeyLayout;
-  /** Writes the change to every service whose stored version is lower: one atomic script call, one round trip. */
-  apply(change: FlagUpdate, services: readonly string[]): Promise<ApplyResult>;
+  /**
+   * Writes the change (or the archive's tombstone) to every service whose stored version is lower: one
+   * atomic script call, one round trip.
+   */
+  apply(change: CacheUpdate, services: readonly string[]): Promise<ApplyResult>;
+  /** One service's entry; undefined when the flag is unknown or archived. */
   get(service: string, flagKey: string): Promise<FlagEntry | undefined>;
-  /** Every flag a service holds, by flag key. */
+  /** One service's entry or tombstone. */
+  record(service: string, flagKey: string): Promise<CacheRecord | undefined>;
+  /** Every live flag a service holds, by flag key (archived ones left out). */
   snapshot(service: string): Promise<Record<string, FlagEntry>>;
   /** The reader instances that reported serving this flag version. */
   acknowledgements(flagKey: string, version: number): Promise<Acknowledgement[]>;
@@ -56,23 +65,25 @@ export interface FlagCache {
   clear(): Promise<number>;
 }
 
-/** Splits a service hash into entries, collecting fields that do not parse instead of failing on them. */
+/** Splits a service hash into entries and tombstones, collecting fields that do not parse instead of failing on them. */
 export function decodeServiceHash(
   key: string,
   fields: Record<string, string>,
-): { entries: Record<string, FlagEntry>; corrupt: CorruptEntryError[] } {
+): { entries: Record<string, FlagEntry>; archived: FlagTombstone[]; corrupt: CorruptEntryError[] } {
   const entries: Record<string, FlagEntry> = {};
+  const archived: FlagTombstone[] = [];
   const corrupt: CorruptEntryError[] = [];
   for (const [field, text] of Object.entries(fields)) {
     if (!field.startsWith('e:')) continue;
     try {
-      const entry = decodeFlagEntry(text, { key, field });
-      entries[entry.flagKey] = entry;
+      const record = decodeCacheRecord(text, { key, field });
+      if (isTombstone(record)) archived.push(record);
+      else entries[record.flagKey] = record;
     } catch (error) {
       corrupt.push(error as CorruptEntryError);
     }
   }
-  return { entries, corrupt };
+  return { entries, archived, corrupt };
 }
 
 export function createFlagCache(options: FlagCacheOptions): FlagCache {
@@ -91,8 +102,8 @@ export function createFlagCache(options: FlagCacheOptions): FlagCache {
     }
   }
 
-  async function apply(change: FlagUpdate, services: readonly string[]): Promise<ApplyResult> {
-    const entry = toFlagEntry(change, maxEntryBytes);
+  async function apply(change: CacheUpdate, services: readonly string[]): Promise<ApplyResult> {
+    const entry = toCacheRecord(change, maxEntryBytes);
     if (change.stage !== undefined && change.stage !== stage) {
       throw new InvalidFlagUpdateError('stage', `'${change.stage}' does not match this cache's stage '${stage}'`);
     }
@@ -121,11 +132,16 @@ export function createFlagCache(options: FlagCacheOptions): FlagCache {
     };
   }
 
-  async function get(service: string, flagKey: string): Promise<FlagEntry | undefined> {
+  async function record(service: string, flagKey: string): Promise<CacheRecord | undefined> {
     const key = keys.serviceFlags(assertServiceId(service));
     const field = `e:${assertFlagKey(flagKey)}`;
     const text = await talkToRedis(`read ${field} of ${key}`, () => redis.hget(key, field));
-    return text === null ? undefined : decodeFlagEntry(text, { key, field });
+    return text === null ? undefined : decodeCacheRecord(text, { key, field });
+  }
+
+  async function get(service: string, flagKey: string): Promise<FlagEntry | undefined> {
+    const found = await record(service, flagKey);
+    return found === undefined || isTombstone(found) ? undefined : found;
   }
 
   async function snapshot(service: string): Promise<Record<string, FlagEntry>> {
@@ -154,5 +170,5 @@ export function createFlagCache(options: FlagCacheOptions): FlagCache {
     return removed;
   }
 
-  return { stage, keys, apply, get, snapshot, acknowledgements, clear };
+  return { stage, keys, apply, get, record, snapshot, acknowledgements, clear };
 }

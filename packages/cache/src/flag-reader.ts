@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import { Acknowledgement, writeAcknowledgements } from './acknowledgements';
 import type { RedisClient } from './connection';
 import { CacheUnavailableError, FlagCacheError } from './errors';
+import { CompiledFlag } from './evaluation/evaluate';
 import { decodeServiceHash } from './flag-cache';
-import { decodeFlagEntry, FlagEntry } from './flag-update';
+import { CacheRecord, decodeCacheRecord, FlagEntry, FlagTombstone, isTombstone } from './flag-update';
 import { assertServiceId, KeyLayout } from './key-layout';
 import { flagActiveRecord, jsonLineLogger, ReaderStalenessRecord, StructuredLogger } from './log-records';
 
@@ -30,8 +31,14 @@ export interface FlagReaderOptions {
   readonly resyncIntervalMs?: number;
 }
 
+/** A flag as the reader serves it: compiled once per version, or the reason it cannot be evaluated. */
+export type ServedFlag =
+  | { readonly entry: FlagEntry; readonly compiled: CompiledFlag; readonly error?: undefined }
+  | { readonly entry: FlagEntry; readonly compiled?: undefined; readonly error: string };
+
 export type FlagReaderEvent =
-  | { readonly type: 'changed'; readonly entries: readonly FlagEntry[] }
+  /** New versions served (`entries`) and flags archived (`archived`, now answered as not found). */
+  | { readonly type: 'changed'; readonly entries: readonly FlagEntry[]; readonly archived: readonly FlagTombstone[] }
   | { readonly type: 'stale'; readonly reason: string }
   | { readonly type: 'fresh' };
 
@@ -46,8 +53,11 @@ export interface FlagReader {
   readonly state: FlagReaderState;
   /** Subscribes to changes, then loads the service's flags; rejects if Redis cannot be reached (it keeps retrying). */
   start(): Promise<void>;
-  /** Synchronous, from memory. */
+  /** Synchronous, from memory; undefined when unknown or archived. */
   get(flagKey: string): FlagEntry | undefined;
+  /** The compiled flag the provider evaluates, synchronous. */
+  flag(flagKey: string): ServedFlag | undefined;
+  /** Every live flag. */
   entries(): FlagEntry[];
   /** Returns a function that removes the listener. */
   subscribe(listener: (event: FlagReaderEvent) => void): () => void;
@@ -69,7 +79,9 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
   const keys = new KeyLayout(stage);
   const flagsKey = keys.serviceFlags(service);
   const channel = keys.serviceChannel(service);
-  const flags = new Map<string, FlagEntry>();
+  // Every record's version, tombstones included, so an older delivery never replaces a newer archive.
+  const versions = new Map<string, number>();
+  const flags = new Map<string, ServedFlag>();
   const listeners = new Set<(event: FlagReaderEvent) => void>();
   let state: FlagReaderState = 'idle';
   let subscriber: RedisClient | undefined;
@@ -99,12 +111,30 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
     emit({ type: 'fresh' });
   }
 
+  function serve(entry: FlagEntry): ServedFlag {
+    try {
+      return { entry, compiled: new CompiledFlag(entry.flagKey, entry) };
+    } catch (error) {
+      logger.warn({
+        event: 'flag_entry_unevaluable',
+        service,
+        region,
+        stage,
+        flagKey: entry.flagKey,
+        error: (error as Error).message,
+      });
+      return { entry, error: (error as Error).message };
+    }
+  }
+
   /** Keeps only versions newer than what is served (messages and snapshots may arrive in any order). */
-  function merge(candidates: readonly FlagEntry[]): void {
-    const activated = candidates.filter((entry) => {
-      const served = flags.get(entry.flagKey);
-      if (served && served.version >= entry.version) return false;
-      flags.set(entry.flagKey, entry);
+  function merge(candidates: readonly CacheRecord[]): void {
+    const activated = candidates.filter((record) => {
+      const served = versions.get(record.flagKey);
+      if (served !== undefined && served >= record.version) return false;
+      versions.set(record.flagKey, record.version);
+      if (isTombstone(record)) flags.delete(record.flagKey);
+      else flags.set(record.flagKey, serve(record));
       return true;
     });
     if (activated.length === 0) return;
@@ -118,7 +148,11 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
       activeAt,
     }));
     for (const ack of acknowledgements) logger.info(flagActiveRecord({ ...ack, stage }));
-    emit({ type: 'changed', entries: activated });
+    emit({
+      type: 'changed',
+      entries: activated.filter((record): record is FlagEntry => !isTombstone(record)),
+      archived: activated.filter(isTombstone),
+    });
     writeAcknowledgements(redis, keys, acknowledgements).catch((error: Error) =>
       logger.warn({ event: 'flag_acknowledgement_failed', service, region, stage, error: error.message }),
     );
@@ -127,7 +161,7 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
   function onMessage(from: string, message: string): void {
     if (from !== channel) return;
     try {
-      merge([decodeFlagEntry(message, { key: channel, field: 'message' })]);
+      merge([decodeCacheRecord(message, { key: channel, field: 'message' })]);
     } catch (error) {
       logger.warn({ event: 'flag_message_rejected', service, region, stage, error: (error as Error).message });
     }
@@ -135,11 +169,11 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
 
   async function refresh(): Promise<void> {
     const fields = await redis.hgetall(flagsKey);
-    const { entries, corrupt } = decodeServiceHash(flagsKey, fields);
+    const { entries, archived, corrupt } = decodeServiceHash(flagsKey, fields);
     for (const error of corrupt) {
       logger.warn({ event: 'flag_entry_corrupt', service, region, stage, error: error.message });
     }
-    merge(Object.values(entries));
+    merge([...Object.values(entries), ...archived]);
   }
 
   function scheduleRetry(): void {
@@ -203,8 +237,9 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
       return state;
     },
     start,
-    get: (flagKey) => flags.get(flagKey),
-    entries: () => [...flags.values()],
+    get: (flagKey) => flags.get(flagKey)?.entry,
+    flag: (flagKey) => flags.get(flagKey),
+    entries: () => [...flags.values()].map((served) => served.entry),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -159,7 +159,7 @@ describe('bad input', () => {
       cache.apply({ flagKey: 'bad-version', version: '3' as never, type: 'boolean', value: true }, ['checkout']),
     ).rejects.toThrow(InvalidFlagUpdateError);
     await expect(
-      cache.apply({ flagKey: 'big-value', version: 1, type: 'string', value: 'x'.repeat(70_000) }, ['checkout']),
+      cache.apply({ flagKey: 'big-value', version: 1, type: 'string', value: 'x'.repeat(270_000) }, ['checkout']),
     ).rejects.toThrow(FlagValueTooLargeError);
     await expect(cache.apply({ ...booleanChange(1, 'other-stage'), stage: 'live' }, ['checkout'])).rejects.toThrow(
       /does not match this cache's stage/,

@@ -123,11 +123,18 @@ const ROWS: Record<string, Row> = {
     production: [],
     test: [],
   },
+  // Everyone then gets the off value, which the change declares (a flag that reached everyone had none).
   'turn off a number flag by a rollout of 0%': {
     from: timeout(30),
-    to: timeout(30, { rollout: { percentage: 0 } }),
+    to: timeout(30, { rollout: { percentage: 0 }, offValue: 20 }),
     production: [],
     test: [],
+  },
+  'turn off a number flag without saying what everyone gets instead': {
+    from: timeout(30),
+    to: timeout(30, { rollout: { percentage: 0 } }),
+    production: ['FFC-TYPE-028'],
+    test: ['FFC-TYPE-028'],
   },
   // editing a value
   'edit a timeout from 30 to 40': { from: timeout(30), to: timeout(40), production: [], test: [] },

@@ -18,6 +18,8 @@ const MAY_BLOCK_A_SAFETY_VALVE = [
   ...['FFC-SIZE-001', 'FFC-SIZE-002', 'FFC-SIZE-003', 'FFC-SIZE-004', 'FFC-SIZE-005', 'FFC-SIZE-007'],
   // credentials and personal data: nothing may carry them
   ...Array.from({ length: 52 }, (_, i) => `FFC-SEC-${String(i + 1).padStart(3, '0')}`),
+  // what the off value is: of the value's kind, declared where the value does not reach everyone, false for booleans
+  ...['FFC-TYPE-027', 'FFC-TYPE-028', 'FFC-TYPE-029'],
   // rollout and targeting schema
   ...['FFC-ROLLOUT-001', 'FFC-ROLLOUT-002', 'FFC-ROLLOUT-003', 'FFC-ROLLOUT-008'],
   ...['FFC-TARGET-001', 'FFC-TARGET-002', 'FFC-TARGET-008', 'FFC-TARGET-009', 'FFC-TARGET-010', 'FFC-TARGET-011'],

@@ -56,6 +56,8 @@ function sameSubstance(a: FlagChange, b: FlagChange): boolean {
     sameStrings(a.regions, b.regions) &&
     sameStrings(a.tags, b.tags) &&
     sameJson(a.rollout, b.rollout) &&
+    sameJson(a.offValue, b.offValue) &&
+    sameJson(a.variants, b.variants) &&
     sameJson(a.targeting, b.targeting) &&
     sameJson(a.prerequisites, b.prerequisites)
   );

@@ -88,9 +88,28 @@ export function measureExposure(change: FlagChange, current: FlagChange | undefi
 }
 
 /** A change's content as services evaluate it, besides value and rollout. */
-const SCOPE_FIELDS = ['type', 'services', 'regions', 'targeting', 'prerequisites', 'owner', 'tags'] as const;
+const SCOPE_FIELDS = [
+  'type',
+  'services',
+  'regions',
+  'targeting',
+  'prerequisites',
+  'variants',
+  'owner',
+  'tags',
+] as const;
 /** What a rollback writes back exactly (the stream validator compares the same fields). */
-const CONTENT_FIELDS = ['type', 'value', 'services', 'regions', 'rollout', 'targeting', 'prerequisites'] as const;
+const CONTENT_FIELDS = [
+  'type',
+  'value',
+  'offValue',
+  'variants',
+  'services',
+  'regions',
+  'rollout',
+  'targeting',
+  'prerequisites',
+] as const;
 
 const same = (a: FlagChange, b: FlagChange, fields: readonly (keyof FlagChange)[]) =>
   fields.every((f) => sameJson(a[f], b[f]));
@@ -113,6 +132,8 @@ export function safetyValveOf(
 ): SafetyValve | null {
   if (change.kind === 'rollback' || isOperatorRollback(change, current, lastKnownGood)) return 'rollback';
   if (change.kind !== 'change' || !current || !same(change, current, SCOPE_FIELDS)) return null;
+  // What the others get stays, or is declared for the first time (a flag from before off values turning off).
+  if (current.offValue !== undefined && !sameJson(change.offValue, current.offValue)) return null;
   if (killSwitch && current.value === false && change.value === true) return 'kill-switch';
   const offNow = rolloutShare(change) === 0 && (change.type === 'boolean' || sameJson(change.value, current.value));
   return offNow && rolloutShare(current) > 0 ? 'turn-off' : null;

@@ -25,6 +25,11 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
   const valueBytes = jsonByteLength(value) as number;
   const percentage = rollout ? rollout.percentage : null;
   const shape = measureValue(value);
+  const { offValue } = change;
+  // The detectors scan both values a flag serves; most flags have no off value and pay nothing.
+  const offText = offValue === undefined ? '' : measureValue(offValue).valueText;
+  const valueText = offText === '' ? shape.valueText : `${shape.valueText}\n${offText}`;
+  const variantNames = change.variants ? [change.variants.on ?? 'on', change.variants.off ?? 'off'] : NO_STRINGS;
   const targeting = change.targeting?.length ? measureTargeting(change.targeting) : NO_TARGETING;
   const scope = measureScope(change, context.catalogue);
   const { current } = context;
@@ -76,9 +81,18 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueNullLeaves: shape.valueNullLeaves,
     valueUnsafeNumbers: shape.valueUnsafeNumbers,
     valueLoneSurrogates: shape.valueLoneSurrogates,
-    valueText: shape.valueText,
-    valueCardNumbers: shape.valueText === '' ? 0 : countCardNumbers(shape.valueText),
-    valueIbans: shape.valueText === '' ? 0 : countIbans(shape.valueText),
+    valueText,
+    valueCardNumbers: valueText === '' ? 0 : countCardNumbers(valueText),
+    valueIbans: valueText === '' ? 0 : countIbans(valueText),
+    offValue: offValue ?? null,
+    offValueKindMismatch: offValue !== undefined && kindOf(offValue) !== kindOf(value),
+    // A non-boolean flag that does not serve its value to everyone must say what the others get.
+    offValueMissing:
+      offValue === undefined &&
+      change.type !== 'boolean' &&
+      (rollout !== undefined || (change.targeting?.length ?? 0) > 0 || (change.prerequisites?.length ?? 0) > 0),
+    variantNames,
+    variantNamesClash: variantNames.length === 2 && variantNames[0] === variantNames[1],
     rolloutPercentage: percentage,
     rolloutDecimalPlaces: percentage === null ? null : decimalPlaces(percentage),
     rolloutBucketBy: rollout?.bucketBy ?? null,

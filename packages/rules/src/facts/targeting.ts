@@ -1,8 +1,10 @@
+import { operatorsTaking, PARTIAL_MATCH_OPERATORS } from '@ffc/cache/lib/evaluation/operators';
 import { TargetingRule } from '../model/flag-change';
 
-const NUMERIC_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte']);
-const SEMVER_OPERATORS = new Set(['semverEq', 'semverLt', 'semverGte']);
-const PARTIAL_OPERATORS = new Set(['contains', 'startsWith', 'endsWith']);
+// The evaluator's operator definitions say what kind of values each takes.
+const NUMERIC_OPERATORS = operatorsTaking('number');
+const SEMVER_OPERATORS = operatorsTaking('semver');
+const PARTIAL_OPERATORS = PARTIAL_MATCH_OPERATORS;
 
 /** Measurements of the targeting rules in one pass; attribute-specific value lists let rules carry the formats. */
 export function measureTargeting(targeting: readonly TargetingRule[]) {

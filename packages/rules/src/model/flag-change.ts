@@ -20,6 +20,14 @@ export interface Rollout {
   readonly bucketBy?: string;
 }
 
+/** Names of the two values a flag serves, reported to services as OpenFeature's `variant`. */
+export interface Variants {
+  /** The name of `value`. @default 'on' */
+  readonly on?: string;
+  /** The name of `offValue`. @default 'off' */
+  readonly off?: string;
+}
+
 /** One targeting rule: the value applies only when the context attribute matches. */
 export interface TargetingRule {
   readonly attribute: string;
@@ -41,7 +49,14 @@ export interface FlagChange {
   readonly flagKey: string;
   readonly stage: string;
   readonly type: FlagType;
+  /** Served to the units that pass the prerequisites, every targeting rule and the rollout. */
   readonly value: JsonValue;
+  /**
+   * Served to every other unit, of the flag's type: required for a non-boolean flag with a rollout,
+   * targeting or prerequisites (FFC-TYPE-028); a boolean's is `false` (FFC-TYPE-029).
+   */
+  readonly offValue?: JsonValue;
+  readonly variants?: Variants;
   /** Service ids from the catalogue, or `['*']` for every service. */
   readonly services: readonly string[];
   /** Regions the value applies in; absent means every region. */

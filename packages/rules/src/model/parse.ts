@@ -1,4 +1,13 @@
-import { CHANGE_KINDS, FLAG_TYPES, FlagChange, JsonValue, Prerequisite, Rollout, TargetingRule } from './flag-change';
+import {
+  CHANGE_KINDS,
+  FLAG_TYPES,
+  FlagChange,
+  JsonValue,
+  Prerequisite,
+  Rollout,
+  TargetingRule,
+  Variants,
+} from './flag-change';
 import { FlagChangeParseError } from './parse-error';
 
 /**
@@ -52,6 +61,8 @@ export function parseFlagChange(input: unknown): FlagChange {
     stage: string(doc.stage, 'stage'),
     type: oneOf(doc.type, 'type', FLAG_TYPES),
     value: json(doc.value, 'value', 0, budget),
+    offValue: optional('offValue', (v, p) => json(v, p, 0, budget)),
+    variants: optional('variants', variants),
     services: stringArray(doc.services, 'services'),
     regions: optional('regions', stringArray),
     rollout: optional('rollout', rollout),
@@ -80,6 +91,8 @@ const FIELDS = [
   'stage',
   'type',
   'value',
+  'offValue',
+  'variants',
   'services',
   'regions',
   'rollout',
@@ -104,6 +117,15 @@ function rollout(input: unknown, path: string): Rollout {
   rejectUnknownFields(o, path, ['percentage', 'bucketBy']);
   const percentage = number(o.percentage, `${path}.percentage`);
   return o.bucketBy === undefined ? { percentage } : { percentage, bucketBy: string(o.bucketBy, `${path}.bucketBy`) };
+}
+
+function variants(input: unknown, path: string): Variants {
+  const o = object(input, path);
+  rejectUnknownFields(o, path, ['on', 'off']);
+  return {
+    on: o.on === undefined ? undefined : string(o.on, `${path}.on`),
+    off: o.off === undefined ? undefined : string(o.off, `${path}.off`),
+  };
 }
 
 function targetingRule(input: unknown, path: string): TargetingRule {

@@ -1,5 +1,9 @@
+import { SEMVER_PATTERN, TARGETING_OPERATORS } from '@ffc/cache/lib/evaluation/operators';
 import { all, anyOf, defineFamily, exceeds, fact, isProduction } from './define';
+// The one list of operators, defined by the evaluator services run (a module without Redis or OpenFeature).
 import { REGIONS } from '../catalogue/catalogue';
+
+export { TARGETING_OPERATORS };
 
 /** Context attributes services send with every evaluation. */
 export const TARGETING_ATTRIBUTES = [
@@ -22,22 +26,6 @@ export const TARGETING_ATTRIBUTES = [
 ];
 /** Attributes that would put personal data into every region's flag table and caches. */
 export const PERSONAL_ATTRIBUTES = ['email', 'phone', 'ipAddress', 'ip', 'name', 'firstName', 'lastName', 'address'];
-export const TARGETING_OPERATORS = [
-  'in',
-  'notIn',
-  'startsWith',
-  'endsWith',
-  'contains',
-  'matches',
-  'lt',
-  'lte',
-  'gt',
-  'gte',
-  'semverEq',
-  'semverLt',
-  'semverGte',
-];
-const SEMVER = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$';
 
 export const targetingRules = defineFamily('targeting', [
   {
@@ -54,7 +42,7 @@ export const targetingRules = defineFamily('targeting', [
     description: 'Targeting uses only operators the SDKs implement.',
     message: `targeting uses operators {targetingOperators}; supported: ${TARGETING_OPERATORS.join(', ')}`,
     path: 'targeting',
-    when: fact('targetingOperators', 'someNotIn', TARGETING_OPERATORS),
+    when: fact('targetingOperators', 'someNotIn', [...TARGETING_OPERATORS]),
   },
   {
     id: 'FFC-TARGET-003',
@@ -105,7 +93,7 @@ export const targetingRules = defineFamily('targeting', [
     description: 'Semantic-version operators compare with valid versions (1.2.3).',
     message: 'semver targeting values {semverTargetingValues} must look like MAJOR.MINOR.PATCH',
     path: 'targeting',
-    when: fact('semverTargetingValues', 'someNotMatch', SEMVER),
+    when: fact('semverTargetingValues', 'someNotMatch', SEMVER_PATTERN.source),
   },
   {
     id: 'FFC-TARGET-010',

@@ -1,4 +1,4 @@
-import { all, anyOf, defineFamily, exceeds, fact, isProduction, isTrue } from './define';
+import { all, any, anyOf, defineFamily, exceeds, fact, isProduction, isTrue } from './define';
 
 const typeIs = (type: string) => fact('type', 'equal', type);
 
@@ -203,5 +203,38 @@ export const valueRules = defineFamily('value', [
     message: 'the json value has {valueNullLeaves} null field(s): omit them or give a default',
     path: 'value',
     when: all(typeIs('json'), anyOf('valueNullLeaves')),
+  },
+  {
+    id: 'FFC-TYPE-027',
+    integrity: true,
+    description: 'The off value (what units the flag does not reach get) is of the same kind as the value.',
+    message: 'offValue is not of the same kind as the value: services would get a different type off and on',
+    path: 'offValue',
+    when: isTrue('offValueKindMismatch'),
+  },
+  {
+    id: 'FFC-TYPE-028',
+    integrity: true,
+    description:
+      'A string, number or json flag with a rollout, targeting or prerequisites declares its off value: the value every other unit gets.',
+    message:
+      'the flag serves its value to some units only: set offValue to what everyone else gets (a boolean gets false)',
+    path: 'offValue',
+    when: isTrue('offValueMissing'),
+  },
+  {
+    id: 'FFC-TYPE-029',
+    integrity: true,
+    description: "A boolean flag's off value is false: true is what a flag turns on, everywhere the rules measure it.",
+    message: 'a boolean offValue must be false (or left out): roll out the value true instead',
+    path: 'offValue',
+    when: all(typeIs('boolean'), fact('offValue', 'equal', true)),
+  },
+  {
+    id: 'FFC-TYPE-030',
+    description: 'Variant names are short words (letters, digits, dot, dash, underscore; up to 64) and differ.',
+    message: 'variant names {variantNames} must be distinct words of up to 64 letters, digits, ., - or _',
+    path: 'variants',
+    when: any(fact('variantNames', 'someNotMatch', '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'), isTrue('variantNamesClash')),
   },
 ]);

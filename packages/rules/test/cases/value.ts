@@ -51,4 +51,21 @@ export const valueCases: RuleCases = {
   'FFC-TYPE-024': { fail: from('json', { a: 1 }, { a: '1' }), pass: from('json', { a: 1 }, { a: 2 }) },
   'FFC-TYPE-025': { fail: from('number', 30, 30.5), pass: from('number', 30.5, 31) },
   'FFC-TYPE-026': { fail: set('json', { a: null }), pass: set('json', { a: 0 }) },
+  'FFC-TYPE-027': {
+    fail: (s) => Object.assign(s.change, { type: 'string', value: 'dark', offValue: 0 }),
+    pass: (s) => Object.assign(s.change, { type: 'string', value: 'dark', offValue: 'light' }),
+  },
+  'FFC-TYPE-028': {
+    // The clean change rolls out to 10 %: as a string flag, the other 90 % need a value.
+    fail: (s) => Object.assign(s.change, { type: 'string', value: 'dark' }),
+    pass: (s) => Object.assign(s.change, { type: 'string', value: 'dark', offValue: 'light' }),
+  },
+  'FFC-TYPE-029': {
+    fail: (s) => Object.assign(s.change, { offValue: true }),
+    pass: (s) => Object.assign(s.change, { offValue: false }),
+  },
+  'FFC-TYPE-030': {
+    fail: (s) => Object.assign(s.change, { variants: { on: 'new checkout', off: 'old' } }),
+    pass: (s) => Object.assign(s.change, { variants: { on: 'one-click', off: 'classic' } }),
+  },
 };
