@@ -1,6 +1,7 @@
 import { engineSettings } from '@ffc/tools';
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit';
+import { registerLocalCommands } from './commands/local';
 import { registerRulesCommands } from './commands/rules';
 import { registerSetCommand } from './commands/set';
 import { checkEngines } from './doctor';
@@ -43,6 +44,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerAuditCommands(program, io);
   registerRulesCommands(program, io);
   registerSetCommand(program, io);
+  registerLocalCommands(program, io);
   return program;
 }
 

@@ -449,7 +449,11 @@ export function buildStageModel(
     ),
   }));
 
-  const regions = [...new Set(stacks.filter((s) => !s.parent).map((s) => s.region))];
+  // The global table's own region first: it is where operators write (the primary region).
+  const tableRegion = [...resourcesOf(stacks, 'AWS::DynamoDB::GlobalTable')][0]?.stack.region;
+  const regions = [...new Set([tableRegion, ...stacks.filter((s) => !s.parent).map((s) => s.region)])].filter(
+    (region): region is string => region !== undefined,
+  );
   return {
     regions,
     globalTables,

@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import type { CliIo } from '../main';
 import { setChange } from './set';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const INFRA = path.join(REPO_ROOT, 'apps', 'infra');
 const STATE_ROOT = path.join(REPO_ROOT, '.engines', 'local-cloud');
 
@@ -29,7 +29,14 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
   const newestInput = Math.max(...[app, path.join(INFRA, 'cdk.json')].map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs > newestInput) return outdir;
   const cdkJson = JSON.parse(fs.readFileSync(path.join(INFRA, 'cdk.json'), 'utf8')) as { context: { regions: string[] } };
-  const context = { ...cdkJson.context, stage: options.stage, regions: cdkJson.context.regions.slice(0, options.regions) };
+  // The CDK CLI sets these two by default; the local cloud reads nested stacks and bundles from asset metadata.
+  const context = {
+    ...cdkJson.context,
+    'aws:cdk:enable-asset-metadata': true,
+    'aws:cdk:enable-path-metadata': true,
+    stage: options.stage,
+    regions: cdkJson.context.regions.slice(0, options.regions),
+  };
   io.err(`synthesising stage '${options.stage}' (${context.regions.length} regions) into ${path.relative(process.cwd(), outdir)}\n`);
   fs.rmSync(outdir, { recursive: true, force: true });
   execFileSync(process.execPath, [app], {
@@ -60,22 +67,28 @@ function stageOptions(command: Command): Command {
     .addOption(new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)").default(1).argParser(Number));
 }
 
-/** The demo's changes: a banner flag of the checkout team, on for every service. */
+/** The demo's changes: a flag of the platform team (flags for every service are theirs), on for every service. */
 function demoWriters(stage: LocalStage, stageName: string) {
   const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), { marshallOptions: { removeUndefinedValues: true } });
   const store = createFlagStore({ client, tableName: stage.tableName });
-  const flagKey = `checkout-demo-${Date.now().toString(36)}`;
+  const flagKey = `platform-demo-${Date.now().toString(36)}`;
   const base = () => {
-    const { version: _v, kind: _k, changedAt: _c, stage: _s, ...change } = exampleChange({ flagKey, services: ['*'] });
+    const { version: _v, kind: _k, changedAt: _c, stage: _s, ...change } = exampleChange({ flagKey, services: ['*'], owner: 'platform', ticket: 'PLAT-1', description: 'Local cloud demo flag for every service' });
     return change as Record<string, unknown>;
   };
   return {
     flagKey,
-    validChange: (step: number) => ({ ...base(), value: step % 2 === 1, reason: `demo step ${step}` }),
+    // Created off, then turned on: every step is an ordinary change in a test stage's policy.
+    validChange: (step: number) => ({ ...base(), value: step % 2 === 0, reason: `demo step ${step}` }),
     invalidChange: () => ({ ...base(), stage: stageName, kind: 'change', value: 'not a boolean' }),
     set: async (change: Record<string, unknown>) => {
-      const written = await setChange(store, change, 'demo change', { stage: stageName });
-      return { version: written.version, correlationId: written.correlationId };
+      try {
+        const written = await setChange(store, change, 'demo change', { stage: stageName });
+        return { version: written.version, correlationId: written.correlationId };
+      } catch (error) {
+        const violations = (error as { violations?: { ruleId: string }[] }).violations ?? [];
+        throw new Error(`${(error as Error).message}${violations.length ? ` (${violations.map((v) => v.ruleId).join(', ')})` : ''}`);
+      }
     },
   };
 }
@@ -105,7 +118,14 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
         const report = await runDemo(stage, demoWriters(stage, options.stage), { progress: (line) => io.err(`${line}\n`) });
         io.out(`${formatReport(report)}\n`);
         if (options.json) io.out(`${JSON.stringify(report)}\n`);
-        if (report.scenarios.some((s) => !s.passed)) process.exitCode = 1;
+        if (report.scenarios.some((s) => !s.passed)) {
+          process.exitCode = 1;
+          // What the stage saw, so a failed scenario can be explained without rerunning it.
+          for (const alert of stage.observer.alerts) io.err(`alert in ${alert.region}: ${alert.subject} ${alert.message.slice(0, 500)}\n`);
+          for (const error of stage.observer.errors.slice(-10)) io.err(`error at ${error.where}: ${error.message}\n`);
+          const tail = stage.observer.invocations.filter((i) => /rollback|consistency/.test(i.functionName)).slice(-6);
+          for (const i of tail) io.err(`invoked ${i.region} ${i.functionName}: ${JSON.stringify(i.event).slice(0, 300)}\n`);
+        }
       } finally {
         await stage.stop();
       }

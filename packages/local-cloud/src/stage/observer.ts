@@ -47,8 +47,9 @@ export class StageObserver {
 
   streamDelivered(region: string, records: readonly DynamoDBRecord[]): void {
     for (const record of records) {
+      // The flag table's item layout: pk FLAG#<key>, a numeric version beside the document.
       const image = record.dynamodb?.NewImage;
-      const flagKey = image?.flagKey?.S;
+      const flagKey = image?.pk?.S?.replace(/^FLAG#/, '');
       const version = Number(image?.version?.N);
       if (flagKey && Number.isInteger(version)) setOnce(this.timeline(flagKey, version).streamDelivered, region, Date.now());
     }

@@ -4,7 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { FlagReader, RedisClient, connectRedis, createFlagReader } from '@ffc/cache';
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
-import { createReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
+import { GlobalTableReplication, createReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
 import { compileEventPattern } from '../events/event-pattern';
 import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
@@ -178,9 +178,9 @@ export class LocalStage {
     for (const mapping of model.eventSourceMappings) await this.startEventSource(mapping);
   }
 
-  private replication?: { settled(): Promise<void>; stats(): Record<string, number> };
+  private replication?: GlobalTableReplication;
 
-  replicationStats(): Record<string, number> | undefined {
+  replicationStats() {
     return this.replication?.stats();
   }
 
@@ -280,6 +280,8 @@ export class LocalStage {
         reportBatchItemFailures: mapping.reportBatchItemFailures,
         pollIntervalMs: this.options.pollIntervalMs ?? 25,
         enabled: mapping.enabled,
+        functionTimeoutSeconds: fn.timeoutSeconds,
+        functionArn: fn.arn,
         onFailure: onFailure ? async (record: object) => void onFailure.send({ body: JSON.stringify(record) }) : undefined,
       },
       async (event) => {
@@ -292,6 +294,8 @@ export class LocalStage {
       { onError: (error: Error) => this.observer.error(mapping.where, error) },
     );
     this.stoppers.unshift(() => source.stop());
+    // LATEST starts at the shard iterators: a write before they exist would never reach the function.
+    await source.ready();
   }
 
   private taskIntegrations() {
