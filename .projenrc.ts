@@ -12,8 +12,9 @@ import { createWorkspace } from './projenrc/workspace';
 
 const root = createWorkspace();
 const tools = toolsProject(root);
-const rules = rulesProject(root, { tools });
 const cache = cacheProject(root, { tools });
+// The evaluation contract services run (targeting operators, buckets) lives in cache; the rules check against it.
+const rules = rulesProject(root, { tools, cache });
 const audit = auditProject(root, { tools });
 const store = storeProject(root, { tools });
 const functions = functionsProject(root, { tools, rules, cache, audit, store });

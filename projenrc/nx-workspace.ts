@@ -19,10 +19,13 @@ export class NxWorkspace extends Component {
           production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/bench/**/*', '!{projectRoot}/test-reports/**/*'],
         },
         targetDefaults: {
-          build: { dependsOn: ['^build'], cache: true, inputs: ['default', '^production'], outputs: ['{projectRoot}/lib', '{projectRoot}/dist', '{projectRoot}/cdk.out', '{projectRoot}/test-reports'] },
+          // build, test and lint contain none of each other (workspace.ts): `nx run-many -t build test lint` runs each once.
+          build: { dependsOn: ['^build'], cache: true, inputs: ['default', '^production'], outputs: ['{projectRoot}/lib', '{projectRoot}/dist', '{projectRoot}/cdk.out'] },
           compile: { dependsOn: ['^compile'], cache: true, inputs: ['production', '^production'], outputs: ['{projectRoot}/lib'] },
           // A fresh clone has no compiled dependencies: tests need ^compile, never ^test.
           test: { dependsOn: ['^compile'], cache: true, inputs: ['default', '^production'], outputs: ['{projectRoot}/test-reports'] },
+          // The import resolver reads the dependencies' compiled declarations.
+          lint: { dependsOn: ['^compile'], cache: true, inputs: ['default', '^production'] },
           bench: { dependsOn: ['compile'], cache: false },
           package: { dependsOn: ['compile'], cache: true, outputs: ['{projectRoot}/dist'] },
         },

@@ -1,6 +1,7 @@
 import { JsonFile } from 'projen';
-import { NodePackageManager, NodeProject, UpdateSnapshot } from 'projen/lib/javascript';
+import { NodePackageManager, NodeProject, TypescriptConfig, UpdateSnapshot } from 'projen/lib/javascript';
 import { ProjenrcTs, TypeScriptProject, TypeScriptProjectOptions } from 'projen/lib/typescript';
+import { addCiWorkflow } from './ci';
 import { NxWorkspace } from './nx-workspace';
 import { VERSIONS } from './versions';
 
@@ -15,6 +16,34 @@ const PROJENRC_COMPILER_OPTIONS = {
   types: ['node'],
 };
 
+/** The compiler options every subproject shares, written once to tsconfig.base.json. */
+const SHARED_COMPILER_OPTIONS = {
+  alwaysStrict: true,
+  declaration: true,
+  esModuleInterop: true,
+  experimentalDecorators: true,
+  inlineSourceMap: true,
+  inlineSources: true,
+  lib: ['es2022'],
+  module: 'CommonJS',
+  noEmitOnError: false,
+  noFallthroughCasesInSwitch: true,
+  noImplicitAny: true,
+  noImplicitReturns: true,
+  noImplicitThis: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  resolveJsonModule: true,
+  strict: true,
+  strictNullChecks: true,
+  strictPropertyInitialization: true,
+  stripInternal: true,
+  target: 'ES2022',
+  skipLibCheck: true,
+  // `types` stays in each subproject: projen derives it from that project's own @types dependencies.
+};
+const BASE_TSCONFIG = 'tsconfig.base.json';
+
 /** Folder that holds engine downloads and state; never committed. */
 export const ENGINES_DIR = '.engines';
 
@@ -27,7 +56,9 @@ export function createWorkspace(): NodeProject {
     packageManager: NodePackageManager.NPM,
     projenVersion: VERSIONS.projen,
     minNodeVersion: '20.0.0',
-    github: false,
+    // Only for .github/workflows/ci.yml (projenrc/ci.ts): no projen-managed build, release or PR workflows.
+    github: true,
+    githubOptions: { mergify: false, pullRequestLint: false },
     release: false,
     buildWorkflow: false,
     depsUpgrade: false,
@@ -40,16 +71,23 @@ export function createWorkspace(): NodeProject {
     gitignore: [ENGINES_DIR, '.nx/cache', '.nx/workspace-data', 'test-reports', 'cdk.out', '*.tsbuildinfo'],
   });
   root.package.addField('private', true);
+  // verdaccio 6.8 (tools) asks for node-fetch by its moving dist-tag `cjs`: pin the CommonJS release it names.
+  root.package.addField('overrides', { 'node-fetch': '2.7.0' });
   new ProjenrcTs(root, { projenCodeDir: 'projenrc' });
   // .projenrc.ts is type-checked (noUnusedLocals): an unused variable there breaks synthesis on purpose.
   root.tryFindObjectFile('tsconfig.projen.json')?.addOverride('compilerOptions', PROJENRC_COMPILER_OPTIONS);
   new NxWorkspace(root);
+  addCiWorkflow(root);
+  const base = new TypescriptConfig(root, { fileName: BASE_TSCONFIG, compilerOptions: SHARED_COMPILER_OPTIONS });
+  // A base file only: it compiles nothing by itself.
+  base.file.addDeletionOverride('include');
+  base.file.addDeletionOverride('exclude');
 
   // The root `build` is locked by projen: replace it with one that builds every subproject through Nx.
   root.tasks.removeTask('build');
   root.addTask('build', {
     description: 'Compile, test, lint and package every subproject (through Nx)',
-    exec: 'nx run-many -t build --output-style=stream',
+    exec: 'nx run-many -t build test lint --output-style=stream',
   });
   root.addTask('test:all', {
     description: 'Start the local engines, run every test suite and print one summary line',
@@ -110,16 +148,50 @@ export function subprojectOptions(root: NodeProject, name: string, outdir: strin
 export function finishSubproject(project: TypeScriptProject, nxTargets: string[] = ['build', 'compile', 'test']): void {
   project.tasks.tryFind('install')?.reset();
   project.tasks.tryFind('install:ci')?.reset();
+  separateBuildTestLint(project);
+  extendBaseTsconfig(project);
   project.package.addField('private', true);
   // After the ESLint component registered them unversioned: the versioned request replaces it.
   project.addDevDeps(...LINT_DEV_DEPS);
   // Nx turns every script into a target; keep only ours (a CDK app's `watch` would otherwise be one).
   // Short Nx names (`nx run cache:bench`); the npm name stays scoped.
-  project.package.addField('nx', { name: project.package.packageName.replace(/^@ffc\//, ''), includedScripts: nxTargets });
+  project.package.addField('nx', {
+    name: project.package.packageName.replace(/^@ffc\//, ''),
+    includedScripts: [...nxTargets, 'lint'],
+  });
   project.gitignore.exclude('test-reports', '*.tsbuildinfo');
   // Packages talk to each other through their published entry points, never through relative paths.
   project.eslint?.addRules({ 'import/no-relative-packages': 'error' });
   project.npmignore?.exclude('test-reports', '*.tsbuildinfo');
+}
+
+/**
+ * `build` (compile and package), `test` (Jest) and `lint` (ESLint) become three Nx targets that do not
+ * contain each other, so `nx affected -t build test lint` runs each once and caches each on its own.
+ */
+function separateBuildTestLint(project: TypeScriptProject): void {
+  const testName = project.testTask.name;
+  const phases = project.buildTask.steps.filter((step) => step.spawn !== testName);
+  if (phases.length === project.buildTask.steps.length) throw new Error(`${project.name}: projen's build no longer spawns ${testName}`);
+  // projen locks `build`; like the root's, it is replaced (later code spawns it by name, none extends it).
+  project.tasks.removeTask(project.buildTask.name);
+  project.addTask('build', { description: 'Compile and package (test and lint are targets of their own)', steps: phases });
+  if (!project.eslint) return;
+  const eslintName = project.eslint.eslintTask.name;
+  const eslintStep = project.testTask.steps.findIndex((step) => step.spawn === eslintName);
+  if (eslintStep >= 0) project.testTask.removeStep(eslintStep);
+  project.addTask('lint', { description: 'Run ESLint (the Nx lint target)', steps: [{ spawn: eslintName }] });
+}
+
+/** A subproject's tsconfig extends tsconfig.base.json and keeps only the options in which it differs. */
+function extendBaseTsconfig(project: TypeScriptProject): void {
+  const base = project.root.components.find((c): c is TypescriptConfig => c instanceof TypescriptConfig && c.fileName === BASE_TSCONFIG);
+  if (!project.tsconfig || !base) throw new Error(`${project.name}: create the workspace (and its ${BASE_TSCONFIG}) first`);
+  const own = project.tsconfig.compilerOptions as Record<string, unknown>;
+  for (const [option, value] of Object.entries(SHARED_COMPILER_OPTIONS)) {
+    if (JSON.stringify(own[option]) === JSON.stringify(value)) delete own[option];
+  }
+  project.tsconfig.addExtends(base);
 }
 
 /**

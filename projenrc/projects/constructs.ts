@@ -4,6 +4,12 @@ import { VERSIONS } from '../versions';
 import { addInternalDependency, finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
 
 /**
+ * The published library's version, in this one place: package.json and every internal range follow from it.
+ * A release bumps it (semver: a breaking change to a construct's props is a major) and runs `npx projen`.
+ */
+export const CONSTRUCTS_VERSION = '0.1.0';
+
+/**
  * `packages/constructs`: the publishable CDK construct library. `aws-cdk-lib` and `constructs` are peers
  * (one exact dev version, no pinned duplicate); it may depend on no private workspace package.
  */
@@ -37,6 +43,20 @@ export function constructsProject(
   forbidEnvironmentLiterals(project);
   project.package.addField('private', false);
   project.package.addField('publishConfig', { access: 'restricted' });
+  project.package.addVersion(CONSTRUCTS_VERSION);
+  // The registry is npm's configuration (.npmrc, NPM_CONFIG_REGISTRY), never a host written here; the
+  // publish step (tools/src/publish.ts) refuses a version that is not semver or is already published.
+  project.addTask('release', {
+    description: 'Build and publish this version to the configured registry; refuses a version already there',
+    env: { FFC_VERSION_SOURCE: 'CONSTRUCTS_VERSION in projenrc/projects/constructs.ts' },
+    steps: [
+      { spawn: project.buildTask.name },
+      {
+        exec: `node ../../tools/lib/publish.js dist/js/ffc-constructs-${CONSTRUCTS_VERSION}.tgz`,
+        receiveArgs: true,
+      },
+    ],
+  });
   return project;
 }
 

@@ -34,12 +34,14 @@ export function infraProject(
       regions: FLAG_REGIONS,
     },
   });
-  // Hoisted installs leave ./node_modules/@types empty; projen hard-codes it as the only type root.
-  project.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+  // The CDK app template's own compiler options give way to tsconfig.base.json: its typeRoots (empty under
+  // hoisting), its NodeNext module kind (ts-jest warned on every test file) and its looser checks.
+  const templateOptions = [
+    'typeRoots', 'module', 'moduleResolution',
+    'noFallthroughCasesInSwitch', 'noUnusedLocals', 'noUnusedParameters', 'strictPropertyInitialization',
+  ];
+  for (const option of templateOptions) project.tsconfig?.file.addDeletionOverride(`compilerOptions.${option}`);
   project.tsconfigDev.file.addDeletionOverride('compilerOptions.typeRoots');
-  // Like every other project: the CDK app template's NodeNext module kind made ts-jest warn on every test file.
-  project.tsconfig?.file.addOverride('compilerOptions.module', 'CommonJS');
-  project.tsconfig?.file.addDeletionOverride('compilerOptions.moduleResolution');
   project.addDevDeps('esbuild@^0.28.2');
   // One exact constructs everywhere: two copies break type identity ("separate declarations of a private property").
   project.addDeps(`constructs@${VERSIONS.constructs}`);

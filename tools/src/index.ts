@@ -1,3 +1,5 @@
 export * from './engines';
 export * from './stats';
 export * from './test-summary';
+export * from './publish';
+export * from './registry';

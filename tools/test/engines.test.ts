@@ -41,7 +41,7 @@ describe('tools/engines', () => {
 });
 
 describe('running engines', () => {
-  test('every engine listens on loopback only, the local cloud\'s too (DynamoDB Local has no bind option of its own)', () => {
+  test("every engine listens on loopback only, the local cloud's too (DynamoDB Local has no bind option of its own)", () => {
     const { cloudRedisPorts } = ensureEngines(['redis', 'dynamodb', 'opensearch', 'cloud']);
     const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' })
       .split('\n')
