@@ -19,9 +19,9 @@ const audit = auditProject(root, { tools });
 const store = storeProject(root, { tools });
 const functions = functionsProject(root, { tools, rules, cache, audit, store });
 const constructs = constructsProject(root, { functions, store, cache, tools });
-infraProject(root, { constructs, rules, tools });
+const infra = infraProject(root, { constructs, rules, tools });
 const localCloud = localCloudProject(root, { tools, cache, audit, store });
-cliProject(root, { tools, rules, cache, audit, store, functions, localCloud });
+cliProject(root, { tools, rules, cache, audit, store, functions, localCloud, infra });
 
 root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
 assertNoPrivateWorkspaceDeps(constructs, root);

@@ -94,6 +94,11 @@ export function createWorkspace(): NodeProject {
     exec: 'tools/test-all',
     receiveArgs: true,
   });
+  root.addTask('demo', {
+    description: "The main job: compile what it runs, then 'ffc demo' — a local stage of 12 regions × 156 services and three scenarios",
+    exec: 'nx run-many -t compile -p cli infra --output-style=stream && node apps/cli/bin/ffc demo',
+    receiveArgs: true,
+  });
   root.addTask('engines', { description: 'Manage the local engines (tools/engines --help)', exec: 'tools/engines', receiveArgs: true });
   root.addTask('nx', { exec: 'nx', receiveArgs: true });
   return root;

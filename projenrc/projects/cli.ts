@@ -14,6 +14,7 @@ export function cliProject(
     store: TypeScriptProject;
     functions: TypeScriptProject;
     localCloud: TypeScriptProject;
+    infra: TypeScriptProject;
   },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
@@ -36,6 +37,8 @@ export function cliProject(
   addInternalDependency(project, deps.functions);
   addInternalDependency(project, deps.tools);
   addInternalDependency(project, deps.localCloud);
+  // `ffc demo` and `ffc local up` synthesise the CDK app: it is compiled before the CLI's tests run.
+  addInternalDependency(project, deps.infra, 'dev');
   finishSubproject(project);
   return project;
 }

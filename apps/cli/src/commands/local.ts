@@ -18,6 +18,8 @@ interface LocalOptions {
   readonly stage: string;
   readonly regions: number;
   readonly waitScale: number;
+  /** A cloud assembly to run as it is, instead of synthesising one. */
+  readonly assembly?: string;
 }
 
 /** Synthesises the stage with the CDK app exactly as `cdk synth` would (cdk.json context, then overrides). */
@@ -26,7 +28,9 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
   const app = path.join(INFRA, 'lib', 'main.js');
   if (!fs.existsSync(app)) throw new Error(`${app} is missing: compile first (npx projen demo does)`);
   const manifest = path.join(outdir, 'manifest.json');
-  const newestInput = Math.max(...[app, path.join(INFRA, 'cdk.json')].map((f) => fs.statSync(f).mtimeMs));
+  // Re-synthesise when the app, the construct library or a handler bundle is newer than the assembly.
+  const inputs = [path.join(INFRA, 'cdk.json'), ...filesUnder(path.join(INFRA, 'lib')), ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'lib')), ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'assets'))];
+  const newestInput = Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs > newestInput) return outdir;
   const cdkJson = JSON.parse(fs.readFileSync(path.join(INFRA, 'cdk.json'), 'utf8')) as { context: { regions: string[] } };
   // The CDK CLI sets these two by default; the local cloud reads nested stacks and bundles from asset metadata.
@@ -49,7 +53,7 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
 
 /** Starts the engines and the stage, as `ffc local up` and `ffc demo` do. */
 export async function startLocalStage(options: LocalOptions, io: CliIo): Promise<LocalStage> {
-  const assemblyDirectory = synthesiseStage(options, io);
+  const assemblyDirectory = options.assembly ? path.resolve(options.assembly) : synthesiseStage(options, io);
   const engines = ensureEngines(['cloud', 'opensearch']);
   io.err('starting the local stage (functions, queues, topics, event buses, state machines, services)\n');
   return LocalStage.start({
@@ -64,7 +68,8 @@ function stageOptions(command: Command): Command {
   return command
     .option('--stage <name>', 'stage name', 'local')
     .addOption(new Option('--regions <n>', 'how many of the configured regions').default(12).argParser(Number))
-    .addOption(new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)").default(1).argParser(Number));
+    .addOption(new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)").default(1).argParser(Number))
+    .option('--assembly <dir>', 'run this synthesised cloud assembly (cdk.out) as it is, instead of synthesising the stage');
 }
 
 /** The demo's changes: a flag of the platform team (flags for every service are theirs), on for every service. */
@@ -112,15 +117,23 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
   stageOptions(program.command('demo'))
     .description(`Bring a local stage up and run the three scenarios: a valid change, an invalid one, a failing service (SLOs: ${Object.keys(HOP_SLOS_MS).join(', ')})`)
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (options: LocalOptions & { json?: boolean }) => {
+    .addOption(new Option('--timeout <s>', 'seconds each scenario may take').default(60).argParser(Number))
+    .action(async (options: LocalOptions & { json?: boolean; timeout: number }) => {
       const stage = await startLocalStage(options, io);
       try {
-        const report = await runDemo(stage, demoWriters(stage, options.stage), { progress: (line) => io.err(`${line}\n`) });
+        const report = await runDemo(stage, demoWriters(stage, options.stage), {
+          progress: (line) => io.err(`${line}\n`),
+          timeoutMs: options.timeout * 1000,
+        });
         io.out(`${formatReport(report)}\n`);
         if (options.json) io.out(`${JSON.stringify(report)}\n`);
         if (report.scenarios.some((s) => !s.passed)) {
           process.exitCode = 1;
           // What the stage saw, so a failed scenario can be explained without rerunning it.
+          for (const t of stage.observer.versions()) {
+            const served = [...t.served].map(([region, services]) => `${region} ${services.size}`).join(', ');
+            io.err(`${t.flagKey} v${t.version}: validated in [${[...t.streamDelivered.keys()]}], published in [${[...t.published.keys()]}], served by ${served || 'none'}, verified in [${[...t.verified.keys()]}]\n`);
+          }
           for (const alert of stage.observer.alerts) io.err(`alert in ${alert.region}: ${alert.subject} ${alert.message.slice(0, 500)}\n`);
           for (const error of stage.observer.errors.slice(-10)) io.err(`error at ${error.where}: ${error.message}\n`);
           const tail = stage.observer.invocations.filter((i) => /rollback|consistency/.test(i.functionName)).slice(-6);
@@ -184,6 +197,11 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
       while (alive(state.pid)) await new Promise((resolve) => setTimeout(resolve, 100));
       io.out(`stage '${options.stage}' stopped\n`);
     });
+}
+
+function filesUnder(directory: string): string[] {
+  if (!fs.existsSync(directory)) return [];
+  return fs.readdirSync(directory, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
 function statePath(stage: string): string {

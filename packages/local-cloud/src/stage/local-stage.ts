@@ -53,7 +53,8 @@ const quietLogger = { info: () => undefined, warn: () => undefined };
 /** A stage running on this machine: read from its cloud assembly, wired as its templates say. */
 export class LocalStage {
   readonly observer = new StageObserver();
-  readonly logs = new LogStore();
+  /** CloudWatch Logs is regional: the same log group name in two regions is two log groups. */
+  private readonly logStores = new Map<string, LogStore>();
   /** Services of each region (from the fan-out queues the cache updater consumes). */
   readonly services = new Map<string, string[]>();
   readonly readers = new Map<string, FlagReader[]>();
@@ -82,6 +83,13 @@ export class LocalStage {
       throw error;
     }
     return stage;
+  }
+
+  /** One region's CloudWatch Logs. */
+  logs(region: string): LogStore {
+    const store = this.logStores.get(region);
+    if (!store) throw new LocalCloudError(`the stage has no region ${region}`);
+    return store;
   }
 
   get regions(): readonly string[] {
@@ -147,8 +155,10 @@ export class LocalStage {
     this.buses = new EventBuses(model, this.queues, stacks[0].account);
 
     for (const region of model.regions) {
-      this.insights.set(region, new InsightsService({ store: this.logs }));
-      for (const group of model.logGroups.filter((g) => g.region === region)) this.logs.createGroup(group.name);
+      const store = new LogStore();
+      this.logStores.set(region, store);
+      this.insights.set(region, new InsightsService({ store }));
+      for (const group of model.logGroups.filter((g) => g.region === region)) store.createGroup(group.name);
     }
     this.stoppers.push(() => this.insights.forEach((service) => service.close()));
     const integrations = this.taskIntegrations();
@@ -168,7 +178,7 @@ export class LocalStage {
     };
     for (const region of model.regions) {
       const functions = model.functions.filter((f) => f.region === region && invoked.has(`${region}/${f.name}`));
-      const runtime = new RegionalFunctionRuntime(region, functions, regionEnvironment, this.logs);
+      const runtime = new RegionalFunctionRuntime(region, functions, regionEnvironment, this.logs(region));
       this.runtimes.set(region, runtime);
       this.stoppers.push(() => runtime.stop());
     }

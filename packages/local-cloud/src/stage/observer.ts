@@ -41,6 +41,11 @@ export class StageObserver {
     return timeline;
   }
 
+  /** Every version seen so far, in the order first seen. */
+  versions(): VersionTimeline[] {
+    return [...this.timelines.values()];
+  }
+
   written(flagKey: string, version: number, at = Date.now()): void {
     this.timeline(flagKey, version).writtenAt = at;
   }
