@@ -39,7 +39,9 @@ describe('the published construct library', () => {
 
   beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-scratch-'));
-    // What the build's package task does; the release publishes this file.
+    // What the build's package task does; the release publishes this file. npm pack needs the folder to exist
+    // (the build target makes it; `test` alone runs on a clean checkout).
+    fs.mkdirSync(path.join(packageDir, 'dist', 'js'), { recursive: true });
     const packed = npm(['pack', '--pack-destination', 'dist/js', '--silent'], packageDir).trim().split('\n').pop()!;
     tarball = path.join(packageDir, 'dist', 'js', packed);
     registry = await startLocalRegistry();
