@@ -7,7 +7,7 @@ export * from './gateway';
 export * from './lambda/function-runtime';
 export * from './lambda/sqs-event-source';
 export * from './lambda/stream-event-source';
-export * from './logs';
+export * from './cloudwatch';
 export * from './sns/filter-policy';
 export * from './sqs';
 export * from './stage/local-stage';

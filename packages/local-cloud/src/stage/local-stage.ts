@@ -11,7 +11,7 @@ import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
 import { FunctionError, RegionalFunctionRuntime } from '../lambda/function-runtime';
 import { startSqsEventSource } from '../lambda/sqs-event-source';
 import { startStreamEventSource } from '../lambda/stream-event-source';
-import { InsightsService, LogStore } from '../logs';
+import { InsightsService, LogStore } from '../cloudwatch';
 import { EventBuses, Queues, Topics } from './messaging';
 import { StageObserver } from './observer';
 import { LocalStateMachine } from './step-functions';
