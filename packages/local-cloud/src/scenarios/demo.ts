@@ -87,11 +87,15 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
       if (delivered !== undefined && published !== undefined) hops.validation.push(published - delivered);
       const served = [...(t.served.get(region)?.values() ?? [])];
       if (published !== undefined && served.length) hops.fanOut.push(Math.min(...served) - published);
-      const verified = t.verified.get(region);
-      if (published !== undefined && verified !== undefined) hops.verification.push(verified - published);
     }
     const all = [...t.served.values()].flatMap((m) => [...m.values()]);
     return all.length === expectedServices ? Math.max(...all) - written : null;
+  };
+  const verificationHops = (t: VersionTimeline) => {
+    for (const [region, verified] of t.verified) {
+      const published = t.published.get(region);
+      if (published !== undefined) hops.verification.push(verified - published);
+    }
   };
   let changeToAllCaches: number | null = null;
 
@@ -110,6 +114,7 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
         changeToAllCaches = timeOf(t);
         hops.allCaches.push(changeToAllCaches ?? NaN);
         await stage.observer.waitFor(() => t.verified.size === stage.regions.length, timeoutMs, `version ${version} verified in every region`);
+        verificationHops(t);
         const lastKnownGood = await waitForValue(() => store.lastKnownGood(writers.flagKey, stage.regions).then((d) => d?.version), version, timeoutMs);
         consistencyHops(stage, hops, started);
         return `${expectedServices} caches in ${changeToAllCaches} ms; verified in ${t.verified.size} regions; last known good v${lastKnownGood}`;

@@ -4,7 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { FlagReader, RedisClient, connectRedis, createFlagReader } from '@ffc/cache';
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
-import { GlobalTableReplication, createReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
+import { GlobalTableReplication, createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
 import { compileEventPattern } from '../events/event-pattern';
 import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
@@ -135,6 +135,8 @@ export class LocalStage {
 
     const local = { endpoint: options.engines.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
     for (const table of model.globalTables) {
+      // A local stage starts empty, like a freshly deployed one: no history of an earlier run to replay.
+      await deleteReplicaTables({ ...local, regions: table.regions, tableName: table.tableName });
       await createReplicaTables({ ...local, regions: table.regions, table: { ...table } as never });
       const replication = startGlobalTableReplication({
         ...local,
@@ -225,6 +227,8 @@ export class LocalStage {
     for (const [region, services] of this.services) {
       const redis = connectRedis({ url: this.redisUrl(region) } as never);
       this.redis.set(region, redis);
+      // These servers are the local cloud's own (tools/engines cloud): empty caches, as in a new stage.
+      await redis.flushdb();
       this.stoppers.push(() => void redis.disconnect());
       const readers = services.map((service) =>
         createFlagReader({ redis, stage: this.options.stage, service, region, instanceId: `${service}.${region}.local`, logger: quietLogger }),
