@@ -109,9 +109,10 @@ describe('Using Lambda with Amazon SQS: the event and its delivery', () => {
     }
     latencies.sort((a, b) => a - b);
     // Measured with the machine at load 24 on 2 cores: p50 0.03 ms, p90 0.13 ms; the slowest few (scheduling
-    // stalls, 30-60 ms) still sit far inside the 1 s budget of the whole path.
-    expect(latencies[100]).toBeLessThan(1);
-    expect(latencies[180]).toBeLessThan(5);
+    // stalls, 30-60 ms) still sit far inside the 1 s budget of the whole path. The bounds are loose enough for a
+    // busy machine and still fail any polling design (a 25 ms poll puts the median near 12 ms).
+    expect(latencies[100]).toBeLessThan(5);
+    expect(latencies[180]).toBeLessThan(50);
     expect(latencies[199]).toBeLessThan(1000);
   });
 
