@@ -17,7 +17,10 @@ const MAY_BLOCK_A_SAFETY_VALVE = [
   // sizes the item, the fan-out message and the caches must hold
   ...['FFC-SIZE-001', 'FFC-SIZE-002', 'FFC-SIZE-003', 'FFC-SIZE-004', 'FFC-SIZE-005', 'FFC-SIZE-007'],
   // credentials and personal data: nothing may carry them
-  ...Array.from({ length: 52 }, (_, i) => `FFC-SEC-${String(i + 1).padStart(3, '0')}`),
+  ...Array.from({ length: 52 }, (_, i) => `FFC-SEC-${String(i + 1).padStart(3, '0')}`).filter(
+    // Retired: merged into FFC-SEC-004, -007, -031 and -003.
+    (id) => !['FFC-SEC-005', 'FFC-SEC-008', 'FFC-SEC-032', 'FFC-SEC-033'].includes(id),
+  ),
   // what the off value is: of the value's kind, declared where the value does not reach everyone, false for booleans
   ...['FFC-TYPE-027', 'FFC-TYPE-028', 'FFC-TYPE-029'],
   // rollout and targeting schema

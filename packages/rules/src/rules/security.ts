@@ -1,19 +1,25 @@
 import { anyOf, defineFamily, fact, RuleSpec } from './define';
 import { FactName } from '../engine/rule-types';
 
-/** [rule number, what it finds, regex, case-insensitive]; detectors follow gitleaks' well-known rules. */
+/**
+ * [rule number, what it finds, regex, case-insensitive]; detectors follow gitleaks' well-known rules. One rule
+ * per kind of credential: FFC-SEC-005, -008, -032 and -033 were variants of -004, -007, -031 and -003 and are
+ * retired, never reused.
+ */
 type Detector = readonly [number, string, string, boolean?];
 
 /** Credentials: a flag value is replicated to 12 regions, 156 caches and every log line that prints it. */
 const SECRETS: readonly Detector[] = [
   [1, 'an AWS access key id', '\\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b'],
   [2, 'an AWS secret access key', 'aws[\\s\\S]{0,30}secret[\\s\\S]{0,30}[A-Za-z0-9/+=]{40}', true],
-  [3, 'a private key', '-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----'],
-  [4, 'a GitHub token', '\\bgh[pousr]_[A-Za-z0-9]{36}\\b'],
-  [5, 'a GitHub fine-grained token', '\\bgithub_pat_[A-Za-z0-9_]{22,}'],
+  [3, 'a private key', '-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----'],
+  [4, 'a GitHub token', '\\bgh[pousr]_[A-Za-z0-9]{36}\\b|\\bgithub_pat_[A-Za-z0-9_]{22,}'],
   [6, 'a GitLab token', '\\bglpat-[A-Za-z0-9_-]{20}'],
-  [7, 'a Slack token', '\\bxox[baprs]-[A-Za-z0-9-]{10,}'],
-  [8, 'a Slack webhook URL', 'hooks\\.slack\\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+'],
+  [
+    7,
+    'a Slack token or webhook URL',
+    '\\bxox[baprs]-[A-Za-z0-9-]{10,}|hooks\\.slack\\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+',
+  ],
   [9, 'a Stripe live key', '\\b[sr]k_live_[A-Za-z0-9]{20,}'],
   [10, 'a Google API key', '\\bAIza[0-9A-Za-z_-]{35}'],
   [11, 'a Google service-account key', '\\bprivate_key_id\\b'],
@@ -47,9 +53,11 @@ const SECRETS: readonly Detector[] = [
     true,
   ],
   [30, 'a Discord webhook URL', 'discord(app)?\\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+'],
-  [31, 'an HTTP Basic credential', '\\bBasic [A-Za-z0-9+/]{16,}={0,2}'],
-  [32, 'an HTTP bearer token', '\\bBearer [A-Za-z0-9._~+/-]{20,}=*'],
-  [33, 'a PGP private key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----'],
+  [
+    31,
+    'an HTTP Authorization credential (Basic or Bearer)',
+    '\\bBasic [A-Za-z0-9+/]{16,}={0,2}|\\bBearer [A-Za-z0-9._~+/-]{20,}=*',
+  ],
   [34, 'a Databricks token', '\\bdapi[a-f0-9]{32}\\b'],
   [35, 'an Atlassian API token', '\\bATATT3[A-Za-z0-9_=-]{50,}'],
   [36, 'a Postman API key', '\\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\\b'],
