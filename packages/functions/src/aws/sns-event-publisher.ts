@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { buildFanOutMessage } from '@ffc/cache';
+// The message contract alone: the cache's index would bundle ioredis into the validator.
+import { buildFanOutMessage } from '@ffc/cache/lib/fan-out-message';
 import { ChangePublisher, PublishedChange } from '../ports/change-publisher';
 
 /** Must match the construct library's fan-out filter attribute and verification event (see @ffc/constructs). */
