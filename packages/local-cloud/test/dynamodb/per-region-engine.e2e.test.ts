@@ -1,7 +1,6 @@
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { flagItem, getItem, localDynamo, streamRecords, useReplicaTables } from './support';
-import { dynamoClient, dynamoStreamsClient, InvalidLocalCredentialsError } from '../../src/dynamodb';
+import { dynamoClient, InvalidLocalCredentialsError } from '../../src/dynamodb';
 
 /*
  * What replication is built on: DynamoDB Local without -sharedDb keeps one database per access key id and
@@ -29,21 +28,8 @@ describe('DynamoDB Local without -sharedDb: one database per region', () => {
     expect(east.map((r) => r.dynamodb?.Keys?.pk?.S)).toContain('isolated');
     expect(west).toEqual([]);
 
-    const [eastStream, westStream] = await Promise.all(
-      ['us-east-1', 'eu-west-1'].map(async (region) => {
-        const client = dynamoClient(options, region);
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-        client.destroy();
-        return Table!.LatestStreamArn!;
-      }),
-    );
-    expect(westStream).not.toEqual(eastStream);
-    // A stream ARN resolves only in its own region's database.
-    const westStreams = dynamoStreamsClient(options, 'eu-west-1');
-    await expect(westStreams.send(new DescribeStreamCommand({ StreamArn: eastStream }))).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-    });
-    westStreams.destroy();
+    // Not compared: stream ARNs name only the table and its creation time in ms ('ddblocal' for the region),
+    // so two regions' tables created in the same millisecond share one ARN string. The records show the isolation.
   });
 
   test('DynamoDB Local refuses an access key id with other characters than letters and digits', async () => {
