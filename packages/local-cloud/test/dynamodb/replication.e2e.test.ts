@@ -145,6 +145,10 @@ describe('replication: conditional writes see only their own replica', () => {
       name: 'ConditionalCheckFailedException',
     });
     await expect(table.put(B, flagItem('cond', 7), createIfAbsent)).resolves.toBeDefined();
+    // The replicator times a write when its stream page arrives (DynamoDB Local's own timestamps are cut to the
+    // minute), so writes closer than a poll and a request are concurrent and the region name decides. Keep
+    // these two clearly apart: the later one must win.
+    await sleep(300);
 
     // A version condition holds in A (version 1) and not in C, which has no item yet.
     const ifVersion1 = { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: '1' } } };
