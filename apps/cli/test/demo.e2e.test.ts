@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { ffc } from './support/run-cli';
 
 /** The last line of `--json` output. */
-const report = (out: string) => JSON.parse(out.trim().split('\n').pop()!) as {
-  scenarios: { name: string; passed: boolean; observed: string }[];
-  hops: Record<string, { p99_ms: number | null; slo_ms: number }>;
-  regions: number;
-  services_per_region: number;
-};
+const report = (out: string) =>
+  JSON.parse(out.trim().split('\n').pop()!) as {
+    scenarios: { name: string; passed: boolean; observed: string }[];
+    hops: Record<string, { p99_ms: number | null; slo_ms: number }>;
+    regions: number;
+    services_per_region: number;
+  };
 
 describe('ffc demo on a local stage of 2 regions × 156 services', () => {
   let assembly: string;
@@ -17,12 +18,24 @@ describe('ffc demo on a local stage of 2 regions × 156 services', () => {
   it('passes the three scenarios: valid change everywhere, invalid change restored once, failing service rolled back once', async () => {
     const run = await ffc('demo', '--regions', '2', '--wait-scale', '0.2', '--json');
     const result = report(run.out);
-    for (const scenario of result.scenarios) expect({ name: scenario.name, passed: scenario.passed, observed: scenario.observed }).toEqual(expect.objectContaining({ passed: true }));
+    for (const scenario of result.scenarios) {
+      expect({ name: scenario.name, passed: scenario.passed, observed: scenario.observed }).toEqual(
+        expect.objectContaining({ passed: true }),
+      );
+    }
     expect(result.scenarios).toHaveLength(3);
     expect(result).toMatchObject({ regions: 2, services_per_region: 156 });
     expect(result.hops.allCaches.p99_ms).toBeLessThanOrEqual(result.hops.allCaches.slo_ms);
     expect(run.exitCode).toBe(0);
-    assembly = path.join(path.dirname(require.resolve('../package.json')), '..', '..', '.engines', 'local-cloud', 'local', 'cdk.out-2');
+    assembly = path.join(
+      path.dirname(require.resolve('../package.json')),
+      '..',
+      '..',
+      '.engines',
+      'local-cloud',
+      'local',
+      'cdk.out-2',
+    );
   }, 600_000);
 
   it('fails when one synthesised filter policy is wrong: the templates drive the local run', async () => {
@@ -31,7 +44,9 @@ describe('ffc demo on a local stage of 2 regions × 156 services', () => {
     fs.cpSync(assembly, planted, { recursive: true });
     const shard = fs.readdirSync(planted).find((f) => f.endsWith('.nested.template.json'))!;
     const template = JSON.parse(fs.readFileSync(path.join(planted, shard), 'utf8'));
-    const subscription = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::SNS::Subscription');
+    const subscription = Object.values(template.Resources as Record<string, any>).find(
+      (r) => r.Type === 'AWS::SNS::Subscription',
+    );
     const service = subscription.Properties.FilterPolicy.targetServices[0];
     subscription.Properties.FilterPolicy = { targetServices: ['no-such-service'] };
     fs.writeFileSync(path.join(planted, shard), JSON.stringify(template));

@@ -29,10 +29,17 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
   if (!fs.existsSync(app)) throw new Error(`${app} is missing: compile first (npx projen demo does)`);
   const manifest = path.join(outdir, 'manifest.json');
   // Re-synthesise when the app, the construct library or a handler bundle is newer than the assembly.
-  const inputs = [path.join(INFRA, 'cdk.json'), ...filesUnder(path.join(INFRA, 'lib')), ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'lib')), ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'assets'))];
+  const inputs = [
+    path.join(INFRA, 'cdk.json'),
+    ...filesUnder(path.join(INFRA, 'lib')),
+    ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'lib')),
+    ...filesUnder(path.join(REPO_ROOT, 'packages', 'constructs', 'assets')),
+  ];
   const newestInput = Math.max(...inputs.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs > newestInput) return outdir;
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(INFRA, 'cdk.json'), 'utf8')) as { context: { regions: string[] } };
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(INFRA, 'cdk.json'), 'utf8')) as {
+    context: { regions: string[] };
+  };
   // The CDK CLI sets these two by default; the local cloud reads nested stacks and bundles from asset metadata.
   const context = {
     ...cdkJson.context,
@@ -41,11 +48,18 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
     stage: options.stage,
     regions: cdkJson.context.regions.slice(0, options.regions),
   };
-  io.err(`synthesising stage '${options.stage}' (${context.regions.length} regions) into ${path.relative(process.cwd(), outdir)}\n`);
+  io.err(
+    `synthesising stage '${options.stage}' (${context.regions.length} regions) into ${path.relative(process.cwd(), outdir)}\n`,
+  );
   fs.rmSync(outdir, { recursive: true, force: true });
   execFileSync(process.execPath, [app], {
     cwd: INFRA,
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_DEFAULT_ACCOUNT: '000000000000' },
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify(context),
+      CDK_DEFAULT_ACCOUNT: '000000000000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return outdir;
@@ -60,7 +74,11 @@ export async function startLocalStage(options: LocalOptions, io: CliIo): Promise
     assemblyDirectory,
     stage: options.stage,
     waitScale: options.waitScale,
-    engines: { dynamodbEndpoint: engines.cloudDynamodbEndpoint, redisPorts: engines.cloudRedisPorts, opensearchUrl: engines.opensearchUrl },
+    engines: {
+      dynamodbEndpoint: engines.cloudDynamodbEndpoint,
+      redisPorts: engines.cloudRedisPorts,
+      opensearchUrl: engines.opensearchUrl,
+    },
   });
 }
 
@@ -68,17 +86,38 @@ function stageOptions(command: Command): Command {
   return command
     .option('--stage <name>', 'stage name', 'local')
     .addOption(new Option('--regions <n>', 'how many of the configured regions').default(12).argParser(Number))
-    .addOption(new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)").default(1).argParser(Number))
-    .option('--assembly <dir>', 'run this synthesised cloud assembly (cdk.out) as it is, instead of synthesising the stage');
+    .addOption(
+      new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)")
+        .default(1)
+        .argParser(Number),
+    )
+    .option(
+      '--assembly <dir>',
+      'run this synthesised cloud assembly (cdk.out) as it is, instead of synthesising the stage',
+    );
 }
 
 /** The demo's changes: a flag of the platform team (flags for every service are theirs), on for every service. */
 function demoWriters(stage: LocalStage, stageName: string) {
-  const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const store = createFlagStore({ client, tableName: stage.tableName });
   const flagKey = `platform-demo-${Date.now().toString(36)}`;
   const base = () => {
-    const { version: _v, kind: _k, changedAt: _c, stage: _s, ...change } = exampleChange({ flagKey, services: ['*'], owner: 'platform', ticket: 'PLAT-1', description: 'Local cloud demo flag for every service' });
+    const {
+      version: _v,
+      kind: _k,
+      changedAt: _c,
+      stage: _s,
+      ...change
+    } = exampleChange({
+      flagKey,
+      services: ['*'],
+      owner: 'platform',
+      ticket: 'PLAT-1',
+      description: 'Local cloud demo flag for every service',
+    });
     return change as Record<string, unknown>;
   };
   return {
@@ -92,7 +131,9 @@ function demoWriters(stage: LocalStage, stageName: string) {
         return { version: written.version, correlationId: written.correlationId };
       } catch (error) {
         const violations = (error as { violations?: { ruleId: string }[] }).violations ?? [];
-        throw new Error(`${(error as Error).message}${violations.length ? ` (${violations.map((v) => v.ruleId).join(', ')})` : ''}`);
+        throw new Error(
+          `${(error as Error).message}${violations.length ? ` (${violations.map((v) => v.ruleId).join(', ')})` : ''}`,
+        );
       }
     },
   };
@@ -115,7 +156,9 @@ export function formatReport(report: DemoReport): string {
 
 export function registerLocalCommands(program: Command, io: CliIo): void {
   stageOptions(program.command('demo'))
-    .description(`Bring a local stage up and run the three scenarios: a valid change, an invalid one, a failing service (SLOs: ${Object.keys(HOP_SLOS_MS).join(', ')})`)
+    .description(
+      `Bring a local stage up and run the three scenarios: a valid change, an invalid one, a failing service (SLOs: ${Object.keys(HOP_SLOS_MS).join(', ')})`,
+    )
     .option('--json', 'print the report as one JSON object on the last line')
     .addOption(new Option('--timeout <s>', 'seconds each scenario may take').default(60).argParser(Number))
     .action(async (options: LocalOptions & { json?: boolean; timeout: number }) => {
@@ -132,12 +175,18 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
           // What the stage saw, so a failed scenario can be explained without rerunning it.
           for (const t of stage.observer.versions()) {
             const served = [...t.served].map(([region, services]) => `${region} ${services.size}`).join(', ');
-            io.err(`${t.flagKey} v${t.version}: validated in [${[...t.streamDelivered.keys()]}], published in [${[...t.published.keys()]}], served by ${served || 'none'}, verified in [${[...t.verified.keys()]}]\n`);
+            io.err(
+              `${t.flagKey} v${t.version}: validated in [${[...t.streamDelivered.keys()]}], published in [${[...t.published.keys()]}], served by ${served || 'none'}, verified in [${[...t.verified.keys()]}]\n`,
+            );
           }
-          for (const alert of stage.observer.alerts) io.err(`alert in ${alert.region}: ${alert.subject} ${alert.message.slice(0, 500)}\n`);
+          for (const alert of stage.observer.alerts) {
+            io.err(`alert in ${alert.region}: ${alert.subject} ${alert.message.slice(0, 500)}\n`);
+          }
           for (const error of stage.observer.errors.slice(-10)) io.err(`error at ${error.where}: ${error.message}\n`);
           const tail = stage.observer.invocations.filter((i) => /rollback|consistency/.test(i.functionName)).slice(-6);
-          for (const i of tail) io.err(`invoked ${i.region} ${i.functionName}: ${JSON.stringify(i.event).slice(0, 300)}\n`);
+          for (const i of tail) {
+            io.err(`invoked ${i.region} ${i.functionName}: ${JSON.stringify(i.event).slice(0, 300)}\n`);
+          }
         }
       } finally {
         await stage.stop();
@@ -152,23 +201,52 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
       if (state && alive(state.pid)) return void io.out(`stage '${options.stage}' is already up (pid ${state.pid})\n`);
       synthesiseStage(options, io);
       const log = fs.openSync(path.join(STATE_ROOT, options.stage, 'local.log'), 'a');
-      const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'ffc'), 'local', 'run', '--stage', options.stage, '--regions', String(options.regions), '--wait-scale', String(options.waitScale)], {
-        detached: true,
-        stdio: ['ignore', log, log],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(__dirname, '..', '..', 'bin', 'ffc'),
+          'local',
+          'run',
+          '--stage',
+          options.stage,
+          '--regions',
+          String(options.regions),
+          '--wait-scale',
+          String(options.waitScale),
+        ],
+        {
+          detached: true,
+          stdio: ['ignore', log, log],
+        },
+      );
       child.unref();
       const deadline = Date.now() + 180_000;
       while (!readState(options.stage)?.ready) {
-        if (!alive(child.pid!)) throw new Error(`the local stage exited during start-up: see ${path.join(STATE_ROOT, options.stage, 'local.log')}`);
+        if (!alive(child.pid!)) {
+          throw new Error(
+            `the local stage exited during start-up: see ${path.join(STATE_ROOT, options.stage, 'local.log')}`,
+          );
+        }
         if (Date.now() > deadline) throw new Error('the local stage did not start within 180 s');
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      io.out(`stage '${options.stage}' is up (pid ${child.pid}); export FFC_DYNAMODB_ENDPOINT=${readState(options.stage)!.dynamodbEndpoint} AWS_REGION=${readState(options.stage)!.primaryRegion}\n`);
+      io.out(
+        `stage '${options.stage}' is up (pid ${child.pid}); export FFC_DYNAMODB_ENDPOINT=${readState(options.stage)!.dynamodbEndpoint} AWS_REGION=${readState(options.stage)!.primaryRegion}\n`,
+      );
     });
   stageOptions(local.command('run', { hidden: true })).action(async (options: LocalOptions) => {
     const stage = await startLocalStage(options, io);
     const file = statePath(options.stage);
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ready: true, primaryRegion: stage.primaryRegion, regions: stage.regions, dynamodbEndpoint: stage.options.engines.dynamodbEndpoint }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        pid: process.pid,
+        ready: true,
+        primaryRegion: stage.primaryRegion,
+        regions: stage.regions,
+        dynamodbEndpoint: stage.options.engines.dynamodbEndpoint,
+      }),
+    );
     const stop = () => void stage.stop().finally(() => (fs.rmSync(file, { force: true }), process.exit(0)));
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
@@ -201,14 +279,19 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
 
 function filesUnder(directory: string): string[] {
   if (!fs.existsSync(directory)) return [];
-  return fs.readdirSync(directory, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 function statePath(stage: string): string {
   return path.join(STATE_ROOT, stage, 'state.json');
 }
 
-function readState(stage: string): { pid: number; ready: boolean; primaryRegion: string; regions: string[]; dynamodbEndpoint: string } | undefined {
+function readState(
+  stage: string,
+): { pid: number; ready: boolean; primaryRegion: string; regions: string[]; dynamodbEndpoint: string } | undefined {
   try {
     return JSON.parse(fs.readFileSync(statePath(stage), 'utf8'));
   } catch {

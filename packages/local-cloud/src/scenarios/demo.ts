@@ -33,12 +33,12 @@ export interface DemoReport {
 
 /** How the demo writes: through the operator's path (validated) and around it (as a rogue writer would). */
 export interface DemoWriters {
-  /** `ffc set`: validate, then write the next version; returns what it wrote. */
-  set(change: Record<string, unknown>): Promise<{ version: number; correlationId: string }>;
   /** The changes the scenarios make, each a full change document without version. */
   readonly validChange: (step: number) => Record<string, unknown>;
   readonly invalidChange: () => Record<string, unknown>;
   readonly flagKey: string;
+  /** `ffc set`: validate, then write the next version; returns what it wrote. */
+  set(change: Record<string, unknown>): Promise<{ version: number; correlationId: string }>;
 }
 
 export interface DemoOptions {
@@ -52,7 +52,15 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
   const progress = options.progress ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const store = storeOf(stage);
-  const hops: Record<Hop, number[]> = { stream: [], validation: [], fanOut: [], allCaches: [], verification: [], consistency: [], rollback: [] };
+  const hops: Record<Hop, number[]> = {
+    stream: [],
+    validation: [],
+    fanOut: [],
+    allCaches: [],
+    verification: [],
+    consistency: [],
+    rollback: [],
+  };
   const expectedServices = [...stage.services.values()].reduce((n, s) => n + s.length, 0);
   const servedEverywhere = (version: number) => () =>
     [...stage.services].every(([region, services]) =>
@@ -62,7 +70,10 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
   const ticker = (version: number) =>
     setInterval(() => {
       const t = stage.observer.timeline(writers.flagKey, version);
-      const parts = stage.regions.map((r) => `${r} ${t.served.get(r)?.size ?? 0}/${stage.services.get(r)?.length ?? 0}${t.verified.has(r) ? ' ✓' : ''}`);
+      const parts = stage.regions.map(
+        (r) =>
+          `${r} ${t.served.get(r)?.size ?? 0}/${stage.services.get(r)?.length ?? 0}${t.verified.has(r) ? ' ✓' : ''}`,
+      );
       report(`  v${version}: ${parts.join('  ')}`);
     }, 1_000);
   const scenarios: ScenarioResult[] = [];
@@ -113,9 +124,17 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
         const t = stage.observer.timeline(writers.flagKey, version);
         changeToAllCaches = timeOf(t);
         hops.allCaches.push(changeToAllCaches ?? NaN);
-        await stage.observer.waitFor(() => t.verified.size === stage.regions.length, timeoutMs, `version ${version} verified in every region`);
+        await stage.observer.waitFor(
+          () => t.verified.size === stage.regions.length,
+          timeoutMs,
+          `version ${version} verified in every region`,
+        );
         verificationHops(t);
-        const lastKnownGood = await waitForValue(() => store.lastKnownGood(writers.flagKey, stage.regions).then((d) => d?.version), version, timeoutMs);
+        const lastKnownGood = await waitForValue(
+          () => store.lastKnownGood(writers.flagKey, stage.regions).then((d) => d?.version),
+          version,
+          timeoutMs,
+        );
         consistencyHops(stage, hops, started);
         return `${expectedServices} caches in ${changeToAllCaches} ms; verified in ${t.verified.size} regions; last known good v${lastKnownGood}`;
       } finally {
@@ -130,18 +149,30 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
     'no cache serves the invalid version; exactly one restore; the value served is unchanged',
     async () => {
       const before = await store.get(writers.flagKey);
-      const invalid = { ...writers.invalidChange(), version: before!.version + 1, changedAt: new Date().toISOString(), correlationId: `demo-invalid-${Date.now()}` };
+      const invalid = {
+        ...writers.invalidChange(),
+        version: before!.version + 1,
+        changedAt: new Date().toISOString(),
+        correlationId: `demo-invalid-${Date.now()}`,
+      };
       const started = Date.now();
       await store.put(invalid as never, { expectedVersion: before!.version });
       stage.observer.written(writers.flagKey, before!.version + 1, started);
-      const restored = await waitForValue(async () => {
-        const current = await store.get(writers.flagKey);
-        return current && current.version > invalid.version ? current.version : undefined;
-      }, undefined, timeoutMs);
+      const restored = await waitForValue(
+        async () => {
+          const current = await store.get(writers.flagKey);
+          return current && current.version > invalid.version ? current.version : undefined;
+        },
+        undefined,
+        timeoutMs,
+      );
       await stage.observer.waitFor(servedEverywhere(restored!), timeoutMs, `the restore (v${restored}) in every cache`);
       const history = await store.history(writers.flagKey);
       const restores = history.filter((d) => d.kind === 'restore' && d.version > invalid.version).length;
-      const servedInvalid = [...stage.observer.timeline(writers.flagKey, invalid.version).served.values()].reduce((n, m) => n + m.size, 0);
+      const servedInvalid = [...stage.observer.timeline(writers.flagKey, invalid.version).served.values()].reduce(
+        (n, m) => n + m.size,
+        0,
+      );
       if (restores !== 1) throw new Error(`${restores} restores written, expected exactly 1`);
       if (servedInvalid !== 0) throw new Error(`${servedInvalid} caches served the invalid version ${invalid.version}`);
       return `v${invalid.version} rejected in every region, restored once as v${restored} in ${Date.now() - started} ms, served by no cache`;
@@ -161,20 +192,32 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
       const started = Date.now();
       const { version } = await writers.set(writers.validChange(2));
       stage.observer.written(writers.flagKey, version, started);
-      const rolledBack = await waitForValue(async () => {
-        const current = await store.get(writers.flagKey);
-        return current && current.kind === 'rollback' && current.version > version ? current.version : undefined;
-      }, undefined, timeoutMs);
-      await stage.observer.waitFor(servedEverywhere(rolledBack!), timeoutMs, `the rollback (v${rolledBack}) in every cache`);
+      const rolledBack = await waitForValue(
+        async () => {
+          const current = await store.get(writers.flagKey);
+          return current && current.kind === 'rollback' && current.version > version ? current.version : undefined;
+        },
+        undefined,
+        timeoutMs,
+      );
+      await stage.observer.waitFor(
+        servedEverywhere(rolledBack!),
+        timeoutMs,
+        `the rollback (v${rolledBack}) in every cache`,
+      );
       const rollbackServed = Date.now();
-      const detected = stage.observer.invocations.find((i) => i.functionName.endsWith('-rollback') && i.startedAt >= started);
+      const detected = stage.observer.invocations.find(
+        (i) => i.functionName.endsWith('-rollback') && i.startedAt >= started,
+      );
       if (detected) hops.rollback.push(rollbackServed - detected.startedAt);
       consistencyHops(stage, hops, started);
       const history = await store.history(writers.flagKey);
       const rollbacks = history.filter((d) => d.kind === 'rollback' && d.version > version);
       if (rollbacks.length !== 1) throw new Error(`${rollbacks.length} rollbacks written, expected exactly 1`);
       const current = await store.get(writers.flagKey);
-      if (JSON.stringify(current!.value) !== JSON.stringify(goodBefore!.value)) throw new Error('the rollback did not restore the last known good value');
+      if (JSON.stringify(current!.value) !== JSON.stringify(goodBefore!.value)) {
+        throw new Error('the rollback did not restore the last known good value');
+      }
       return `${service} in ${region} missed v${version}; one rollback to the value of v${goodBefore!.version} (as v${rolledBack}); all caches back in ${rollbackServed - (detected?.startedAt ?? started)} ms after detection`;
     },
   );
@@ -183,7 +226,10 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
   return {
     scenarios,
     hops: Object.fromEntries(
-      (Object.keys(HOP_SLOS_MS) as Hop[]).map((hop) => [hop, { p50_ms: percentile(hops[hop], 0.5), p99_ms: percentile(hops[hop], 0.99), slo_ms: HOP_SLOS_MS[hop] }]),
+      (Object.keys(HOP_SLOS_MS) as Hop[]).map((hop) => [
+        hop,
+        { p50_ms: percentile(hops[hop], 0.5), p99_ms: percentile(hops[hop], 0.99), slo_ms: HOP_SLOS_MS[hop] },
+      ]),
     ) as DemoReport['hops'],
     change_to_all_caches_ms: changeToAllCaches,
     regions: stage.regions.length,
@@ -194,21 +240,33 @@ export async function runDemo(stage: LocalStage, writers: DemoWriters, options: 
 
 function consistencyHops(stage: LocalStage, hops: Record<Hop, number[]>, since: number): void {
   for (const i of stage.observer.invocations) {
-    if (i.startedAt >= since && i.functionName.endsWith('-consistency-checker')) hops.consistency.push(i.endedAt - i.startedAt);
+    if (i.startedAt >= since && i.functionName.endsWith('-consistency-checker')) {
+      hops.consistency.push(i.endedAt - i.startedAt);
+    }
   }
 }
 
 function storeOf(stage: LocalStage): FlagStore {
-  const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   return createFlagStore({ client, tableName: stage.tableName });
 }
 
-async function waitForValue<T>(read: () => Promise<T | undefined>, expected: T | undefined, timeoutMs: number): Promise<T | undefined> {
+async function waitForValue<T>(
+  read: () => Promise<T | undefined>,
+  expected: T | undefined,
+  timeoutMs: number,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (expected === undefined ? value !== undefined : value === expected) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: read ${String(value)}, expected ${expected === undefined ? 'a value' : String(expected)}`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out: read ${String(value)}, expected ${expected === undefined ? 'a value' : String(expected)}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

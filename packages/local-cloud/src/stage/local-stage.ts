@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateItemCommand,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { FlagReader, RedisClient, connectRedis, createFlagReader } from '@ffc/cache';
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
-import { GlobalTableReplication, createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
+import { InsightsService, LogStore } from '../cloudwatch';
+import { createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
+import { EventBuses, Queues, Topics } from './messaging';
+import { StageObserver } from './observer';
+import { LocalStateMachine } from './step-functions';
 import { compileEventPattern } from '../events/event-pattern';
 import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
 import { FunctionError, RegionalFunctionRuntime } from '../lambda/function-runtime';
 import { startSqsEventSource } from '../lambda/sqs-event-source';
 import { startStreamEventSource } from '../lambda/stream-event-source';
-import { InsightsService, LogStore } from '../cloudwatch';
-import { EventBuses, Queues, Topics } from './messaging';
-import { StageObserver } from './observer';
-import { LocalStateMachine } from './step-functions';
 
 /** The local engines a stage runs on (tools/engines `cloud` and `opensearch`). */
 export interface StageEngines {
@@ -52,6 +57,17 @@ const quietLogger = { info: () => undefined, warn: () => undefined };
 
 /** A stage running on this machine: read from its cloud assembly, wired as its templates say. */
 export class LocalStage {
+  static async start(options: LocalStageOptions): Promise<LocalStage> {
+    const stage = new LocalStage(options);
+    try {
+      await stage.startAll();
+    } catch (error) {
+      await stage.stop();
+      throw error;
+    }
+    return stage;
+  }
+
   readonly observer = new StageObserver();
   /** CloudWatch Logs is regional: the same log group name in two regions is two log groups. */
   private readonly logStores = new Map<string, LogStore>();
@@ -73,17 +89,6 @@ export class LocalStage {
   private buses!: EventBuses;
 
   private constructor(readonly options: LocalStageOptions) {}
-
-  static async start(options: LocalStageOptions): Promise<LocalStage> {
-    const stage = new LocalStage(options);
-    try {
-      await stage.startAll();
-    } catch (error) {
-      await stage.stop();
-      throw error;
-    }
-    return stage;
-  }
 
   /** One region's CloudWatch Logs. */
   logs(region: string): LogStore {
@@ -112,7 +117,11 @@ export class LocalStage {
   redisUrl(region: string): string {
     const index = this.model.regions.indexOf(region);
     const port = this.options.engines.redisPorts[index];
-    if (port === undefined) throw new LocalCloudError(`no local Redis for region ${region} (${this.options.engines.redisPorts.length} started)`);
+    if (port === undefined) {
+      throw new LocalCloudError(
+        `no local Redis for region ${region} (${this.options.engines.redisPorts.length} started)`,
+      );
+    }
     return `redis://127.0.0.1:${port}`;
   }
 
@@ -123,7 +132,9 @@ export class LocalStage {
     this.stoppers.push(() => this.gateway?.close());
     const topRegions = [...new Set(stacks.filter((s) => !s.parent).map((s) => s.region))];
     if (topRegions.length > options.engines.redisPorts.length) {
-      throw new LocalCloudError(`the stage has ${topRegions.length} regions but ${options.engines.redisPorts.length} local Redis servers`);
+      throw new LocalCloudError(
+        `the stage has ${topRegions.length} regions but ${options.engines.redisPorts.length} local Redis servers`,
+      );
     }
     this.model = buildStageModel(stacks, options.assemblyDirectory, {
       gatewayUrl: this.gateway.url,
@@ -131,7 +142,9 @@ export class LocalStage {
       opensearchUrl: options.engines.opensearchUrl,
     });
     const model = this.model;
-    if (model.globalTables.length !== 1) throw new LocalCloudError(`expected one global table, the stage has ${model.globalTables.length}`);
+    if (model.globalTables.length !== 1) {
+      throw new LocalCloudError(`expected one global table, the stage has ${model.globalTables.length}`);
+    }
 
     const local = { endpoint: options.engines.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
     for (const table of model.globalTables) {
@@ -147,10 +160,11 @@ export class LocalStage {
         onError: (error) => this.observer.error('replication', error),
       });
       this.stoppers.push(() => replication.stop());
-      this.replication = replication;
     }
 
-    for (const secret of model.secrets) this.secrets.set(secret.arn, randomBytes(24).toString('hex').slice(0, secret.passwordLength));
+    for (const secret of model.secrets) {
+      this.secrets.set(secret.arn, randomBytes(24).toString('hex').slice(0, secret.passwordLength));
+    }
     this.queues = new Queues(model.queues);
     this.stoppers.push(() => this.queues.close());
     this.topics = new Topics(model, this.queues);
@@ -164,12 +178,16 @@ export class LocalStage {
     }
     this.stoppers.push(() => this.insights.forEach((service) => service.close()));
     const integrations = this.taskIntegrations();
-    for (const spec of model.stateMachines) this.machines.set(spec.arn, new LocalStateMachine(spec, integrations, options.waitScale ?? 1));
+    for (const spec of model.stateMachines) {
+      this.machines.set(spec.arn, new LocalStateMachine(spec, integrations, options.waitScale ?? 1));
+    }
 
     // Only functions something emulated invokes are loaded: event sources and state machines.
     const invoked = new Set([
       ...model.eventSourceMappings.map((m) => `${m.region}/${m.functionName}`),
-      ...model.stateMachines.flatMap((m) => [...JSON.stringify(m.definition).matchAll(/function:([A-Za-z0-9_-]+)/g)].map((x) => `${m.region}/${x[1]}`)),
+      ...model.stateMachines.flatMap((m) =>
+        [...JSON.stringify(m.definition).matchAll(/function:([A-Za-z0-9_-]+)/g)].map((x) => `${m.region}/${x[1]}`),
+      ),
     ]);
     const regionEnvironment = {
       ...gatewayEnvironment(this.gateway),
@@ -188,12 +206,6 @@ export class LocalStage {
 
     if (options.services !== false) await this.startServices();
     for (const mapping of model.eventSourceMappings) await this.startEventSource(mapping);
-  }
-
-  private replication?: GlobalTableReplication;
-
-  replicationStats() {
-    return this.replication?.stats();
   }
 
   private functionOf(region: string, nameOrArn: string): FunctionSpec {
@@ -231,12 +243,23 @@ export class LocalStage {
       await redis.flushdb();
       this.stoppers.push(() => void redis.disconnect());
       const readers = services.map((service) =>
-        createFlagReader({ redis, stage: this.options.stage, service, region, instanceId: `${service}.${region}.local`, logger: quietLogger }),
+        createFlagReader({
+          redis,
+          stage: this.options.stage,
+          service,
+          region,
+          instanceId: `${service}.${region}.local`,
+          logger: quietLogger,
+        }),
       );
       this.readers.set(region, readers);
       for (const reader of readers) {
         reader.subscribe((event) => {
-          if (event.type === 'changed') for (const entry of event.entries) this.observer.served(region, reader.service, entry.flagKey, entry.version);
+          if (event.type === 'changed') {
+            for (const entry of event.entries) {
+              this.observer.served(region, reader.service, entry.flagKey, entry.version);
+            }
+          }
         });
       }
       await Promise.all(readers.map((r) => r.start()));
@@ -249,7 +272,10 @@ export class LocalStage {
     if (mapping.kind === 'sqs') {
       const queue = this.queues.arn(mapping.eventSourceArn, mapping.where);
       const prefix = fn.environment.QUEUE_NAME_PREFIX;
-      const faultsHere = () => this.faults.filter((f) => f.region === mapping.region && prefix && queue.settings.name === `${prefix}${f.service}`);
+      const faultsHere = () =>
+        this.faults.filter(
+          (f) => f.region === mapping.region && prefix && queue.settings.name === `${prefix}${f.service}`,
+        );
       const source = startSqsEventSource(
         {
           queue,
@@ -265,8 +291,17 @@ export class LocalStage {
           if (faults.length === 0) return this.invoke(mapping.region, fn.name, event);
           const failing = event.Records.filter((r) => faults.some((f) => f.matches(safeJson(r.body))));
           const rest = event.Records.filter((r) => !failing.includes(r));
-          const response = rest.length ? ((await this.invoke(mapping.region, fn.name, { Records: rest })) as { batchItemFailures?: { itemIdentifier: string }[] }) : {};
-          return { batchItemFailures: [...(response?.batchItemFailures ?? []), ...failing.map((r) => ({ itemIdentifier: r.messageId }))] };
+          const response = rest.length
+            ? ((await this.invoke(mapping.region, fn.name, { Records: rest })) as {
+                batchItemFailures?: { itemIdentifier: string }[];
+              })
+            : {};
+          return {
+            batchItemFailures: [
+              ...(response?.batchItemFailures ?? []),
+              ...failing.map((r) => ({ itemIdentifier: r.messageId })),
+            ],
+          };
         },
         { onError: (error: Error) => this.observer.error(mapping.where, error) },
       );
@@ -277,12 +312,23 @@ export class LocalStage {
     const tableName = /:table\/([^/]+)\/stream\//.exec(mapping.eventSourceArn)?.[1];
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const streamArn = described.Table?.LatestStreamArn;
-    if (!streamArn) throw new NotEmulatedError(mapping.where, `a stream source on ${tableName}, which has no stream in ${mapping.region}`);
-    const filters = mapping.filterPatterns.map((p, i) => compileEventPattern(p, `${mapping.where}.FilterCriteria[${i}]`));
+    if (!streamArn) {
+      throw new NotEmulatedError(
+        mapping.where,
+        `a stream source on ${tableName}, which has no stream in ${mapping.region}`,
+      );
+    }
+    const filters = mapping.filterPatterns.map((p, i) =>
+      compileEventPattern(p, `${mapping.where}.FilterCriteria[${i}]`),
+    );
     const onFailure = mapping.onFailureArn ? this.queues.arn(mapping.onFailureArn, mapping.where) : undefined;
     const source = startStreamEventSource(
       {
-        streams: new DynamoDBStreamsClient({ endpoint: this.options.engines.dynamodbEndpoint, region: mapping.region, credentials: LOCAL_CREDENTIALS }),
+        streams: new DynamoDBStreamsClient({
+          endpoint: this.options.engines.dynamodbEndpoint,
+          region: mapping.region,
+          credentials: LOCAL_CREDENTIALS,
+        }),
         streamArn,
         region: mapping.region,
         batchSize: mapping.batchSize,
@@ -296,7 +342,9 @@ export class LocalStage {
         enabled: mapping.enabled,
         functionTimeoutSeconds: fn.timeoutSeconds,
         functionArn: fn.arn,
-        onFailure: onFailure ? async (record: object) => void onFailure.send({ body: JSON.stringify(record) }) : undefined,
+        onFailure: onFailure
+          ? async (record: object) => void onFailure.send({ body: JSON.stringify(record) })
+          : undefined,
       },
       async (event) => {
         // Lambda event filtering: records that match no filter are consumed without an invocation.
@@ -334,7 +382,6 @@ export class LocalStage {
             endTime: parameters.EndTime,
             limit: parameters.Limit,
           });
-          this.observer.queryStarted(region);
           return { QueryId: queryId };
         }
         if (service === 'cloudwatchlogs' && action === 'getQueryResults') {
@@ -352,8 +399,13 @@ export class LocalStage {
           return { Attributes: output.Attributes ?? {} };
         }
         if (service === 'sns' && action === 'publish') {
-          const message = typeof parameters.Message === 'string' ? parameters.Message : JSON.stringify(parameters.Message);
-          const { MessageId } = this.topics.publish({ TopicArn: parameters.TopicArn, Message: message, Subject: parameters.Subject });
+          const message =
+            typeof parameters.Message === 'string' ? parameters.Message : JSON.stringify(parameters.Message);
+          const { MessageId } = this.topics.publish({
+            TopicArn: parameters.TopicArn,
+            Message: message,
+            Subject: parameters.Subject,
+          });
           this.observer.alert(region, parameters.Subject, message);
           return { MessageId };
         }
@@ -365,13 +417,23 @@ export class LocalStage {
   private gatewayBackend() {
     const secretValue = (id: string) => {
       const match = [...this.secrets.entries()].find(([arn]) => arn === id || arn.includes(`:secret:${id}-`));
-      if (!match) throw Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: 'ResourceNotFoundException' });
+      if (!match) {
+        throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+          name: 'ResourceNotFoundException',
+        });
+      }
       return { ARN: match[0], Name: match[0].split(':secret:')[1], SecretString: match[1], VersionId: 'local' };
     };
     const machine = (arn: string) => {
       const found = this.machines.get(arn);
-      if (!found) throw Object.assign(new Error(`State Machine Does Not Exist: '${arn}'`), { name: 'StateMachineDoesNotExist' });
-      if (found.spec.type !== 'EXPRESS') throw Object.assign(new Error('StartSyncExecution needs an EXPRESS state machine'), { name: 'StateMachineTypeNotSupported' });
+      if (!found) {
+        throw Object.assign(new Error(`State Machine Does Not Exist: '${arn}'`), { name: 'StateMachineDoesNotExist' });
+      }
+      if (found.spec.type !== 'EXPRESS') {
+        throw Object.assign(new Error('StartSyncExecution needs an EXPRESS state machine'), {
+          name: 'StateMachineTypeNotSupported',
+        });
+      }
       return found;
     };
     return {
@@ -384,20 +446,31 @@ export class LocalStage {
       },
       sqs: {
         sendMessage: async (_ctx: unknown, input: any) => {
-          const sent = this.queues.url(input.QueueUrl).send({ body: input.MessageBody, attributes: input.MessageAttributes, delaySeconds: input.DelaySeconds });
+          const sent = this.queues
+            .url(input.QueueUrl)
+            .send({ body: input.MessageBody, attributes: input.MessageAttributes, delaySeconds: input.DelaySeconds });
           return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
         },
         sendMessageBatch: async (_ctx: unknown, input: any) => {
           const queue = this.queues.url(input.QueueUrl);
           const Successful = (input.Entries as any[]).map((entry) => {
-            const sent = queue.send({ body: entry.MessageBody, attributes: entry.MessageAttributes, delaySeconds: entry.DelaySeconds });
+            const sent = queue.send({
+              body: entry.MessageBody,
+              attributes: entry.MessageAttributes,
+              delaySeconds: entry.DelaySeconds,
+            });
             return { Id: entry.Id, MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
           });
           return { Successful, Failed: [] };
         },
       },
-      events: { putEvents: async (ctx: { region: string }, input: any) => this.buses.putEvents(ctx.region, input.Entries ?? []) },
-      sfn: { startSyncExecution: async (_ctx: unknown, input: any) => machine(input.stateMachineArn).startSyncExecution(input.input, input.name) },
+      events: {
+        putEvents: async (ctx: { region: string }, input: any) => this.buses.putEvents(ctx.region, input.Entries ?? []),
+      },
+      sfn: {
+        startSyncExecution: async (_ctx: unknown, input: any) =>
+          machine(input.stateMachineArn).startSyncExecution(input.input, input.name),
+      },
       secretsManager: { getSecretValue: async (_ctx: unknown, input: any) => secretValue(input.SecretId) },
     };
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { QueueSpec, RuleSpec, StageModel, SubscriptionSpec } from '../assembly/stage-model';
 import { NotEmulatedError } from '../errors';
-import { EventPatternError, compileEventPattern, CompiledEventPattern } from '../events/event-pattern';
+import { compileEventPattern, CompiledEventPattern } from '../events/event-pattern';
 import { CompiledFilterPolicy, SnsMessageAttribute, compileFilterPolicy } from '../sns/filter-policy';
 import { LocalQueue } from '../sqs';
-import { QueueSpec, RuleSpec, StageModel, SubscriptionSpec } from '../assembly/stage-model';
 
 /** AWS's per-topic default: 200 filter policies (the account has 10,000). */
 const FILTER_POLICIES_PER_TOPIC = 200;
@@ -20,7 +20,10 @@ export class Queues {
       const ready = pending.findIndex((q) => !q.redrive || this.byArn.has(q.redrive.deadLetterTargetArn));
       if (ready < 0) {
         const q = pending[0];
-        throw new NotEmulatedError(q.where, `a redrive policy to ${q.redrive!.deadLetterTargetArn}, which is not a queue of the stage`);
+        throw new NotEmulatedError(
+          q.where,
+          `a redrive policy to ${q.redrive!.deadLetterTargetArn}, which is not a queue of the stage`,
+        );
       }
       const [spec] = pending.splice(ready, 1);
       const queue = new LocalQueue({
@@ -33,7 +36,10 @@ export class Queues {
         delaySeconds: spec.delaySeconds,
         maximumMessageSizeBytes: spec.maximumMessageSizeBytes,
         redrive: spec.redrive
-          ? { deadLetterQueue: this.byArn.get(spec.redrive.deadLetterTargetArn)!, maxReceiveCount: spec.redrive.maxReceiveCount }
+          ? {
+              deadLetterQueue: this.byArn.get(spec.redrive.deadLetterTargetArn)!,
+              maxReceiveCount: spec.redrive.maxReceiveCount,
+            }
           : undefined,
       });
       this.byArn.set(spec.arn, queue);
@@ -49,7 +55,9 @@ export class Queues {
 
   url(url: string): LocalQueue {
     const queue = this.byUrl.get(url) ?? [...this.byUrl.values()].find((q) => url.endsWith(`/${q.settings.name}`));
-    if (!queue) throw Object.assign(new Error(`The specified queue does not exist: ${url}`), { name: 'QueueDoesNotExist' });
+    if (!queue) {
+      throw Object.assign(new Error(`The specified queue does not exist: ${url}`), { name: 'QueueDoesNotExist' });
+    }
     return queue;
   }
 
@@ -78,21 +86,27 @@ export interface PublishInput {
 /** SNS topics delivering to their SQS subscriptions by filter policy, raw or in the SNS envelope. */
 export class Topics {
   private readonly subscribers = new Map<string, Subscriber[]>();
-  /** Messages published to topics without subscriptions (alerts): kept for the operator. */
-  readonly undelivered: { topicArn: string; subject?: string; message: string; at: number }[] = [];
 
   constructor(model: StageModel, queues: Queues) {
     for (const topic of model.topics) this.subscribers.set(topic.arn, []);
     for (const spec of model.subscriptions) {
       const list = this.subscribers.get(spec.topicArn);
-      if (!list) throw new NotEmulatedError(spec.where, `a subscription to ${spec.topicArn}, which is not a topic of the stage`);
-      const filter = spec.filterPolicy === undefined ? undefined : compileFilterPolicy(spec.filterPolicy, spec.filterPolicyScope, spec.where);
+      if (!list) {
+        throw new NotEmulatedError(spec.where, `a subscription to ${spec.topicArn}, which is not a topic of the stage`);
+      }
+      const filter =
+        spec.filterPolicy === undefined
+          ? undefined
+          : compileFilterPolicy(spec.filterPolicy, spec.filterPolicyScope, spec.where);
       list.push({ spec, queue: queues.arn(spec.queueArn, spec.where), filter });
     }
     for (const [arn, list] of this.subscribers) {
       const filtered = list.filter((s) => s.filter).length;
       if (filtered > FILTER_POLICIES_PER_TOPIC) {
-        throw new NotEmulatedError(arn, `${filtered} filter policies on one topic (AWS allows ${FILTER_POLICIES_PER_TOPIC} by default)`);
+        throw new NotEmulatedError(
+          arn,
+          `${filtered} filter policies on one topic (AWS allows ${FILTER_POLICIES_PER_TOPIC} by default)`,
+        );
       }
     }
   }
@@ -113,14 +127,16 @@ export class Topics {
       }
       delivered++;
     }
-    if (subscribers.length === 0) this.undelivered.push({ topicArn: input.TopicArn, subject: input.Subject, message: input.Message, at: Date.now() });
     return { MessageId: messageId, delivered };
   }
 }
 
 function sqsAttributes(attributes: Record<string, SnsMessageAttribute>) {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, a]) => [name, { DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue }]),
+    Object.entries(attributes).map(([name, a]) => [
+      name,
+      { DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue },
+    ]),
   );
 }
 
@@ -134,7 +150,10 @@ function snsEnvelope(input: PublishInput, messageId: string) {
     Timestamp: new Date().toISOString(),
     SignatureVersion: '1',
     MessageAttributes: Object.fromEntries(
-      Object.entries(input.MessageAttributes ?? {}).map(([name, a]) => [name, { Type: a.DataType, Value: a.StringValue }]),
+      Object.entries(input.MessageAttributes ?? {}).map(([name, a]) => [
+        name,
+        { Type: a.DataType, Value: a.StringValue },
+      ]),
     ),
   };
 }
@@ -150,7 +169,10 @@ export interface PutEventsEntry {
 
 /** EventBridge buses: each event matched against the bus's rules, delivered to their SQS targets. */
 export class EventBuses {
-  private readonly rules = new Map<string, { spec: RuleSpec; pattern: CompiledEventPattern; targets: LocalQueue[] }[]>();
+  private readonly rules = new Map<
+    string,
+    { spec: RuleSpec; pattern: CompiledEventPattern; targets: LocalQueue[] }[]
+  >();
 
   constructor(
     model: StageModel,
@@ -160,7 +182,12 @@ export class EventBuses {
     for (const bus of model.eventBuses) this.rules.set(`${bus.region}/${bus.name}`, []);
     for (const spec of model.rules) {
       const list = this.rules.get(`${spec.region}/${spec.eventBusName}`);
-      if (!list) throw new NotEmulatedError(spec.where, `a rule on the bus '${spec.eventBusName}', which the stage does not define`);
+      if (!list) {
+        throw new NotEmulatedError(
+          spec.where,
+          `a rule on the bus '${spec.eventBusName}', which the stage does not define`,
+        );
+      }
       if (!spec.enabled) continue;
       list.push({
         spec,
@@ -174,7 +201,9 @@ export class EventBuses {
     const results = entries.map((entry) => {
       const busName = busNameOf(entry.EventBusName ?? 'default');
       const rules = this.rules.get(`${region}/${busName}`);
-      if (!rules) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+      if (!rules) {
+        return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
+      }
       let detail: unknown;
       try {
         detail = JSON.parse(entry.Detail ?? '{}');
@@ -205,5 +234,3 @@ export class EventBuses {
 function busNameOf(nameOrArn: string): string {
   return nameOrArn.startsWith('arn:') ? nameOrArn.split('/').pop()! : nameOrArn;
 }
-
-export { EventPatternError };

@@ -28,14 +28,20 @@ export class StageObserver {
   readonly invocations: InvocationRecord[] = [];
   readonly alerts: { region: string; subject?: string; message: string; at: number }[] = [];
   readonly errors: { where: string; message: string; at: number }[] = [];
-  readonly queriesStarted = new Map<string, number>();
   private listeners = new Set<() => void>();
 
   timeline(flagKey: string, version: number): VersionTimeline {
     const id = `${flagKey}#${version}`;
     let timeline = this.timelines.get(id);
     if (!timeline) {
-      timeline = { flagKey, version, streamDelivered: new Map(), published: new Map(), served: new Map(), verified: new Map() };
+      timeline = {
+        flagKey,
+        version,
+        streamDelivered: new Map(),
+        published: new Map(),
+        served: new Map(),
+        verified: new Map(),
+      };
       this.timelines.set(id, timeline);
     }
     return timeline;
@@ -56,7 +62,9 @@ export class StageObserver {
       const image = record.dynamodb?.NewImage;
       const flagKey = image?.pk?.S?.replace(/^FLAG#/, '');
       const version = Number(image?.version?.N);
-      if (flagKey && Number.isInteger(version)) setOnce(this.timeline(flagKey, version).streamDelivered, region, Date.now());
+      if (flagKey && Number.isInteger(version)) {
+        setOnce(this.timeline(flagKey, version).streamDelivered, region, Date.now());
+      }
     }
     this.changed();
   }
@@ -100,10 +108,6 @@ export class StageObserver {
   invoked(region: string, functionName: string, event: unknown, startedAt: number, endedAt: number): void {
     this.invocations.push({ region, functionName, startedAt, endedAt, event });
     this.changed();
-  }
-
-  queryStarted(region: string): void {
-    this.queriesStarted.set(region, (this.queriesStarted.get(region) ?? 0) + 1);
   }
 
   alert(region: string, subject: string | undefined, message: string): void {

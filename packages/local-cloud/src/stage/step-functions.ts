@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { NotEmulatedError } from '../errors';
 import { StateMachineSpec } from '../assembly/stage-model';
+import { NotEmulatedError } from '../errors';
 
 /** What a Task state may call: the stage's own implementations of the integrations it uses. */
 export interface TaskIntegrations {
@@ -24,7 +24,12 @@ export interface ExecutionResult {
 }
 
 /** Step Functions error names of an integration's errors, as the service prefixes them. */
-const ERROR_PREFIX: Record<string, string> = { cloudwatchlogs: 'CloudWatchLogs', dynamodb: 'DynamoDB', sns: 'SNS', lambda: 'Lambda' };
+const ERROR_PREFIX: Record<string, string> = {
+  cloudwatchlogs: 'CloudWatchLogs',
+  dynamodb: 'DynamoDB',
+  sns: 'SNS',
+  lambda: 'Lambda',
+};
 
 /** Polyfill: aws-local-stepfunctions uses Promise.withResolvers (Node 22); the project still runs on Node 20. */
 function polyfillPromiseWithResolvers(): void {
@@ -50,7 +55,9 @@ interface TaskState {
 function* statesOf(states: Record<string, TaskState>): Generator<[string, TaskState]> {
   for (const [name, state] of Object.entries(states)) {
     yield [name, state];
-    for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) if (inner) yield* statesOf(inner.States);
+    for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
+      if (inner) yield* statesOf(inner.States);
+    }
   }
 }
 
@@ -73,7 +80,9 @@ export class LocalStateMachine {
     polyfillPromiseWithResolvers();
     const states = (spec.definition as { States: Record<string, TaskState> }).States;
     for (const [name, state] of statesOf(states)) {
-      if (state.Type === 'Wait' && waitScale !== 1 && typeof state.Seconds === 'number') this.waits[name] = state.Seconds * 1000 * waitScale;
+      if (state.Type === 'Wait' && waitScale !== 1 && typeof state.Seconds === 'number') {
+        this.waits[name] = state.Seconds * 1000 * waitScale;
+      }
       if (state.Type !== 'Task') continue;
       this.handlers[name] = this.bind(`${spec.where} state '${name}'`, String(state.Resource), integrations) as never;
     }
@@ -87,7 +96,9 @@ export class LocalStateMachine {
     const named = (service: string, call: () => Promise<unknown>) =>
       call().catch((error: Error) => {
         const prefix = ERROR_PREFIX[service] ?? service;
-        throw Object.assign(new Error(error.message), { name: error.name.includes('.') ? error.name : `${prefix}.${error.name}` });
+        throw Object.assign(new Error(error.message), {
+          name: error.name.includes('.') ? error.name : `${prefix}.${error.name}`,
+        });
       });
     if (/^arn:aws:lambda:[^:]+:[^:]+:function:/.test(resource)) {
       // A function ARN as the Resource: the payload is the state's input, the result is the function's.
@@ -102,11 +113,13 @@ export class LocalStateMachine {
     }
     if (sdk) {
       const [, service, action] = sdk;
-      return (parameters: Record<string, unknown>) => named(service, () => integrations.awsSdk(region, service, action, parameters));
+      return (parameters: Record<string, unknown>) =>
+        named(service, () => integrations.awsSdk(region, service, action, parameters));
     }
     if (optimised && ['dynamodb', 'sns'].includes(optimised[1])) {
       const [, service, action] = optimised;
-      return (parameters: Record<string, unknown>) => named(service, () => integrations.optimised(region, service, action, parameters));
+      return (parameters: Record<string, unknown>) =>
+        named(service, () => integrations.optimised(region, service, action, parameters));
     }
     throw new NotEmulatedError(where, `the Task resource ${resource}`);
   }
@@ -119,12 +132,16 @@ export class LocalStateMachine {
     try {
       parsed = JSON.parse(input ?? '{}');
     } catch {
-      throw Object.assign(new Error('Invalid State Machine Execution Input: not JSON'), { name: 'InvalidExecutionInput' });
+      throw Object.assign(new Error('Invalid State Machine Execution Input: not JSON'), {
+        name: 'InvalidExecutionInput',
+      });
     }
     try {
       const execution = this.machine.run(parsed as never, {
         overrides: { taskResourceLocalHandlers: this.handlers as never, waitTimeOverrides: this.waits },
-        context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: parsed } } as never,
+        context: {
+          Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: parsed },
+        } as never,
       });
       const output = await execution.result;
       return { executionArn, status: 'SUCCEEDED', output: JSON.stringify(output), startDate, stopDate: new Date() };
