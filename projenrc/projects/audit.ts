@@ -3,7 +3,7 @@ import { TypeScriptProject } from 'projen/lib/typescript';
 import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
 /** `packages/audit`: the audit event model, durable hand-off and the OpenSearch writer and reader. */
-export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
+export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject; identifiers: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/audit', 'packages/audit'),
     description: 'Audit trail of every flag change, written to OpenSearch without loss',
@@ -11,6 +11,7 @@ export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject
     deps: ['@opensearch-project/opensearch@^3.9.0', '@aws-sdk/credential-provider-node@^3.972.94'],
   });
   addInternalDependency(project, deps.tools, 'dev');
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   addBenchTask(project);
   return project;

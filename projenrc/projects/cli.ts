@@ -15,6 +15,7 @@ export function cliProject(
     functions: TypeScriptProject;
     localCloud: TypeScriptProject;
     infra: TypeScriptProject;
+    identifiers: TypeScriptProject;
   },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
@@ -22,6 +23,8 @@ export function cliProject(
     description: 'ffc: set, validate, inspect and audit feature flags',
     bin: { ffc: 'bin/ffc' },
     deps: ['commander@^14.0.1', '@aws-sdk/client-dynamodb@^3.1164.0', '@aws-sdk/lib-dynamodb@^3.1162.0'],
+    // The console's test drives Debian's chromium headless (no bundled browser download).
+    devDeps: ['puppeteer-core@^24.8.2'],
   });
   // A committed launcher: npm links workspace bins only if the target exists at install time.
   new TextFile(project, 'bin/ffc', {
@@ -39,6 +42,7 @@ export function cliProject(
   addInternalDependency(project, deps.localCloud);
   // `ffc demo` and `ffc local up` synthesise the CDK app: it is compiled before the CLI's tests run.
   addInternalDependency(project, deps.infra, 'dev');
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   return project;
 }

@@ -15,7 +15,7 @@ export const CONSTRUCTS_VERSION = '0.1.0';
  */
 export function constructsProject(
   root: NodeProject,
-  deps: { functions: TypeScriptProject; store: TypeScriptProject; cache: TypeScriptProject; tools: TypeScriptProject },
+  deps: { functions: TypeScriptProject; store: TypeScriptProject; cache: TypeScriptProject; tools: TypeScriptProject; identifiers: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/constructs', 'packages/constructs'),
@@ -39,6 +39,7 @@ export function constructsProject(
   project.testTask.prependSpawn(project.compileTask);
   project.testTask.prependSpawn(copyHandlers);
   project.gitignore.exclude('assets/handlers');
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'package']);
   forbidEnvironmentLiterals(project);
   project.package.addField('private', false);

@@ -13,6 +13,7 @@ export function functionsProject(
     cache: TypeScriptProject;
     audit: TypeScriptProject;
     store: TypeScriptProject;
+    identifiers: TypeScriptProject;
   },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
@@ -49,6 +50,7 @@ export function functionsProject(
   });
   // Part of compile, so a dependent's `^compile` (the construct library's tests) finds the bundles.
   project.compileTask.spawn(bundle);
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'bundle']);
   addBenchTask(project);
   return project;

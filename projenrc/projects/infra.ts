@@ -14,7 +14,7 @@ const FLAG_REGIONS = [
 /** `apps/infra`: the CDK app — stages, regions and services from the catalogue. */
 export function infraProject(
   root: NodeProject,
-  deps: { constructs: TypeScriptProject; rules: TypeScriptProject; tools: TypeScriptProject },
+  deps: { constructs: TypeScriptProject; rules: TypeScriptProject; tools: TypeScriptProject; identifiers: TypeScriptProject },
 ): awscdk.AwsCdkTypeScriptApp {
   const project = new awscdk.AwsCdkTypeScriptApp({
     ...subprojectOptions(root, '@ffc/infra', 'apps/infra'),
@@ -42,7 +42,7 @@ export function infraProject(
   ];
   for (const option of templateOptions) project.tsconfig?.file.addDeletionOverride(`compilerOptions.${option}`);
   project.tsconfigDev.file.addDeletionOverride('compilerOptions.typeRoots');
-  project.addDevDeps('esbuild@^0.28.2');
+  project.addDevDeps('esbuild@^0.28.2', '@cdklabs/cdk-validator-cfnguard@0.0.62');
   // One exact constructs everywhere: two copies break type identity ("separate declarations of a private property").
   project.addDeps(`constructs@${VERSIONS.constructs}`);
   addInternalDependency(project, deps.constructs);
@@ -52,6 +52,7 @@ export function infraProject(
   project.compileTask.exec('tsc --build');
   // The build proves the app synthesises; it needs a stage name, which is config, not code.
   project.tasks.tryFind('synth:silent')?.reset('cdk synth -q -c stage=build');
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'synth']);
   forbidEnvironmentLiterals(project);
   return project;

@@ -10,7 +10,7 @@ const AWS_SDK = '^3.1164.0';
  */
 export function localCloudProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject },
+  deps: { tools: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject; identifiers: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/local-cloud', 'packages/local-cloud'),
@@ -34,6 +34,7 @@ export function localCloudProject(
   addInternalDependency(project, deps.audit);
   addInternalDependency(project, deps.store);
   addInternalDependency(project, deps.tools);
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   addBenchTask(project);
   return project;

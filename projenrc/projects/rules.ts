@@ -8,7 +8,7 @@ const DEV_TSCONFIG = 'test/tsconfig.json';
 /** `packages/rules`: the flag-change model and the business rules every change must pass. */
 export function rulesProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; cache: TypeScriptProject },
+  deps: { tools: TypeScriptProject; cache: TypeScriptProject; identifiers: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/rules', 'packages/rules'),
@@ -25,6 +25,7 @@ export function rulesProject(
     description: 'Regenerate RULES.md from the rule registry',
     exec: `ts-node --transpile-only --project ${DEV_TSCONFIG} scripts/write-rules-doc.ts`,
   });
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   addBenchTask(project);
   return project;

@@ -3,7 +3,7 @@ import { TypeScriptProject } from 'projen/lib/typescript';
 import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
 
 /** `packages/store`: the DynamoDB flag table — conditional writes, history, verification facts, last known good. */
-export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject }): TypeScriptProject {
+export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject; identifiers: TypeScriptProject }): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/store', 'packages/store'),
     description: 'The DynamoDB flag table: version-conditional writes, history, per-region verification, last known good',
@@ -17,6 +17,7 @@ export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject
     devDeps: ['@aws-sdk/client-dynamodb-streams@^3.1141.0'],
   });
   addInternalDependency(project, deps.tools, 'dev');
+  addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   addBenchTask(project);
   return project;

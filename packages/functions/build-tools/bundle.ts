@@ -23,7 +23,7 @@ for (const [name, entry] of Object.entries(HANDLERS)) {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     sourcemap: false,
     // The Lambda Node.js runtime ships the AWS SDK v3: bundling it again would only add cold-start weight.

@@ -6,10 +6,8 @@ import { AuditSink, createConsistencyCheckerHandler, createRollbackHandler, veri
 import { FlagStore, createFlagStore, createFlagTable, deleteFlagTable } from '@ffc/store';
 import { ensureEngines } from '@ffc/tools';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { polyfillPromiseWithResolvers } from './promise-with-resolvers';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
 
-polyfillPromiseWithResolvers();
 
 const STAGE = 'pr-7';
 const REGION = 'eu-west-1';

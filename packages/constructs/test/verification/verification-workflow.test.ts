@@ -1,9 +1,7 @@
 import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { polyfillPromiseWithResolvers } from './promise-with-resolvers';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
 
-polyfillPromiseWithResolvers();
 
 const definition = synthesisedVerificationDefinition();
 const NO_WAIT = { SettleBeforeQuery: 0, WaitForResults: 0 };

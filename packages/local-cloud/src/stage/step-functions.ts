@@ -31,17 +31,6 @@ const ERROR_PREFIX: Record<string, string> = {
   lambda: 'Lambda',
 };
 
-/** Polyfill: aws-local-stepfunctions uses Promise.withResolvers (Node 22); the project still runs on Node 20. */
-function polyfillPromiseWithResolvers(): void {
-  const promise = Promise as unknown as { withResolvers?: () => unknown };
-  promise.withResolvers ??= () => {
-    let resolve!: (value: unknown) => void;
-    let reject!: (reason: unknown) => void;
-    const created = new Promise((res, rej) => ((resolve = res), (reject = rej)));
-    return { promise: created, resolve, reject };
-  };
-}
-
 interface TaskState {
   readonly Type: string;
   readonly Resource?: string;
@@ -77,7 +66,6 @@ export class LocalStateMachine {
     /** Scales the Wait states' durations (1 = as synthesised). */
     readonly waitScale = 1,
   ) {
-    polyfillPromiseWithResolvers();
     const states = (spec.definition as { States: Record<string, TaskState> }).States;
     for (const [name, state] of statesOf(states)) {
       if (state.Type === 'Wait' && waitScale !== 1 && typeof state.Seconds === 'number') {
