@@ -23,8 +23,8 @@ const store = storeProject(root, { tools, identifiers });
 const functions = functionsProject(root, { tools, rules, cache, audit, store, identifiers });
 const constructs = constructsProject(root, { functions, store, cache, tools, identifiers });
 const infra = infraProject(root, { constructs, rules, tools, identifiers });
-const localCloud = localCloudProject(root, { tools, cache, audit, store, identifiers });
-cliProject(root, { tools, rules, cache, audit, store, functions, localCloud, infra, identifiers });
+const localCloud = localCloudProject(root, { tools, cache, audit, store, rules, identifiers });
+cliProject(root, { tools, rules, cache, audit, store, functions, localCloud, infra, constructs, identifiers });
 
 root.package.addField('workspaces', root.subprojects.map((sub) => sub.outdir.replace(`${root.outdir}/`, '')));
 assertNoPrivateWorkspaceDeps(constructs, root);

@@ -15,6 +15,7 @@ export function cliProject(
     functions: TypeScriptProject;
     localCloud: TypeScriptProject;
     infra: TypeScriptProject;
+    constructs: TypeScriptProject;
     identifiers: TypeScriptProject;
   },
 ): TypeScriptProject {
@@ -42,6 +43,8 @@ export function cliProject(
   addInternalDependency(project, deps.localCloud);
   // `ffc demo` and `ffc local up` synthesise the CDK app: it is compiled before the CLI's tests run.
   addInternalDependency(project, deps.infra, 'dev');
+  // The identifier-grammar test checks the constructs' naming against the same verdicts as every other layer.
+  addInternalDependency(project, deps.constructs, 'dev');
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
   return project;

@@ -47,13 +47,15 @@ export function constructsProject(
   project.package.addVersion(CONSTRUCTS_VERSION);
   // The registry is npm's configuration (.npmrc, NPM_CONFIG_REGISTRY), never a host written here; the
   // publish step (tools/src/publish.ts) refuses a version that is not semver or is already published.
+  // @ffc/identifiers, the library's one run-time dependency, is packed and published first, at the same version.
   project.addTask('release', {
-    description: 'Build and publish this version to the configured registry; refuses a version already there',
+    description: 'Build and publish this version (and @ffc/identifiers) to the configured registry; refuses a version already there',
     env: { FFC_VERSION_SOURCE: 'CONSTRUCTS_VERSION in projenrc/projects/constructs.ts' },
     steps: [
       { spawn: project.buildTask.name },
+      { exec: 'npx projen build', cwd: '../identifiers' },
       {
-        exec: `node ../../tools/lib/publish.js dist/js/ffc-constructs-${CONSTRUCTS_VERSION}.tgz`,
+        exec: `node ../../tools/lib/publish.js ../identifiers/dist/js/ffc-identifiers-${CONSTRUCTS_VERSION}.tgz dist/js/ffc-constructs-${CONSTRUCTS_VERSION}.tgz`,
         receiveArgs: true,
       },
     ],

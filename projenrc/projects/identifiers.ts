@@ -12,6 +12,8 @@ export function identifiersProject(root: NodeProject): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/identifiers', 'packages/identifiers'),
     description: 'Feature Flag Connector identifier grammars: stage, flag key, service, team and region',
+    // Packed (dist/js) for the construct library's release, which publishes it first.
+    package: true,
   });
   finishSubproject(project);
   project.package.addField('private', false);

@@ -1,15 +1,10 @@
 import { awscdk } from 'projen';
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
+// The one list of the twelve regions (cdk.json's context is generated from it).
+import { FLAG_REGIONS } from '../../packages/identifiers/src/regions';
 import { VERSIONS } from '../versions';
 import { addInternalDependency, finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
-
-/** The twelve regions flags are served in. */
-const FLAG_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1',
-  'eu-west-1', 'eu-west-2', 'eu-central-1', 'eu-north-1',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1',
-];
 
 /** `apps/infra`: the CDK app — stages, regions and services from the catalogue. */
 export function infraProject(
@@ -27,6 +22,10 @@ export function infraProject(
     // Synthesise from the compiled app: no ts-node at deploy time.
     app: 'node lib/main.js',
     deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+    // The feature flags `cdk init` writes for this aws-cdk-lib (its recommended-feature-flags.json), every one
+    // adopted: synthesis with them changes no logical ID, only policies (partition literals, merged statements)
+    // and a CDK-managed log group for the custom-resource provider, which the flag-table replica encrypts.
+    featureFlags: awscdk.CdkFeatureFlagsV2.fromLocalAwsCdkLib(),
     // Stage-independent defaults; the stage itself is always passed: `-c stage=NAME [-c production=true]`.
     context: {
       costCentre: 'ffc-platform',
@@ -52,6 +51,13 @@ export function infraProject(
   project.compileTask.exec('tsc --build');
   // The build proves the app synthesises; it needs a stage name, which is config, not code.
   project.tasks.tryFind('synth:silent')?.reset('cdk synth -q -c stage=build');
+  // cfn-lint over every template of a fresh synthesis (~4 CPU-minutes): not in `build`, which stays as fast as it
+  // was, but in the full test run and CI (tools/test-all). No package.json script: a task alone needs no install.
+  project.addTask('lint:cfn', {
+    description: 'Synthesise the stage and lint every template with cfn-lint, each against its region (tools/cfn-lint)',
+    steps: [{ spawn: 'synth:silent' }, { exec: '../../tools/cfn-lint/run cdk.out' }],
+  });
+  project.package.removeScript('lint:cfn');
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'synth']);
   forbidEnvironmentLiterals(project);

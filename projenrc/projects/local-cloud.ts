@@ -10,7 +10,7 @@ const AWS_SDK = '^3.1164.0';
  */
 export function localCloudProject(
   root: NodeProject,
-  deps: { tools: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject; identifiers: TypeScriptProject },
+  deps: { tools: TypeScriptProject; cache: TypeScriptProject; audit: TypeScriptProject; store: TypeScriptProject; rules: TypeScriptProject; identifiers: TypeScriptProject },
 ): TypeScriptProject {
   const project = new TypeScriptProject({
     ...subprojectOptions(root, '@ffc/local-cloud', 'packages/local-cloud'),
@@ -35,6 +35,8 @@ export function localCloudProject(
   addInternalDependency(project, deps.store);
   addInternalDependency(project, deps.tools);
   addInternalDependency(project, deps.identifiers);
+  // The benchmark's changes are the rules' example change, so they pass validation like an operator's.
+  addInternalDependency(project, deps.rules, 'dev');
   finishSubproject(project);
   addBenchTask(project);
   return project;

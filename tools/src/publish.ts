@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** semver.org's grammar of a version (MAJOR.MINOR.PATCH, optional pre-release and build). */
 const SEMVER =
@@ -22,12 +24,21 @@ export interface PublishOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where a refusal tells the user to bump the version. */
   readonly versionSource?: string;
+  /**
+   * What a version the registry already holds means. `refuse` (the library itself): bump the version.
+   * `skip-identical` (a dependency released with it): the same bytes are already there, so a release that
+   * failed after publishing it can be run again; different bytes at that version are still refused.
+   * @default 'refuse'
+   */
+  readonly whenPublished?: 'refuse' | 'skip-identical';
 }
 
 export interface Published {
   readonly name: string;
   readonly version: string;
   readonly registry: string;
+  /** True when the registry already held these exact bytes (`whenPublished: 'skip-identical'`). */
+  readonly skipped: boolean;
 }
 
 function npm(args: readonly string[], options: PublishOptions) {
@@ -66,8 +77,15 @@ export function publishTarball(tarball: string, options: PublishOptions = {}): P
       `${name}@${version} is already published to ${registry}; a published version never changes: bump ${source} and publish again`,
       'already-published',
     );
-  const view = npm(['view', `${name}@${version}`, 'version', '--json'], options);
-  if (view.status === 0 && view.stdout.trim() !== '') throw alreadyPublished();
+  // npm's `dist.shasum` is the SHA-1 of the tarball; npm pack writes fixed timestamps, so same content, same sum.
+  const view = npm(['view', `${name}@${version}`, 'dist.shasum', '--json'], options);
+  if (view.status === 0 && view.stdout.trim() !== '') {
+    const shasum = createHash('sha1').update(readFileSync(tarball)).digest('hex');
+    if (options.whenPublished === 'skip-identical' && JSON.parse(view.stdout) === shasum) {
+      return { name, version, registry, skipped: true };
+    }
+    throw alreadyPublished();
+  }
   if (view.status !== 0 && !/E404|404 Not Found/.test(view.stderr)) {
     throw new PublishError(`cannot ask ${registry} about ${name}: ${view.stderr.trim()}`, 'registry-failed');
   }
@@ -76,19 +94,44 @@ export function publishTarball(tarball: string, options: PublishOptions = {}): P
     if (/cannot publish over|already present|E409|EPUBLISHCONFLICT/i.test(publish.stderr)) throw alreadyPublished();
     throw new PublishError(`npm publish to ${registry} failed: ${publish.stderr.trim()}`, 'registry-failed');
   }
-  return { name, version, registry };
+  return { name, version, registry, skipped: false };
 }
 
-/** `node tools/lib/publish.js TARBALL [NPM_ARGS...]` (the construct library's `release` task). */
+/**
+ * Publishes a library and the workspace packages it depends on at run time, dependencies first, so the
+ * registry never holds a library whose dependency it cannot serve. The last tarball is the library;
+ * `onPublished` hears of each one as it is done, so a refusal of a later one does not hide the earlier ones.
+ */
+export function publishRelease(
+  tarballs: readonly string[],
+  options: PublishOptions = {},
+  onPublished: (published: Published) => void = () => undefined,
+): Published[] {
+  return tarballs.map((tarball, i) => {
+    const whenPublished = i < tarballs.length - 1 ? 'skip-identical' : 'refuse';
+    const published = publishTarball(tarball, { ...options, whenPublished });
+    onPublished(published);
+    return published;
+  });
+}
+
+/**
+ * `node tools/lib/publish.js [DEPENDENCY.tgz...] LIBRARY.tgz [NPM_ARGS...]` (the construct library's `release`
+ * task): every leading `.tgz` argument is a tarball, the rest go to npm.
+ */
 function main(argv: string[]): number {
-  const [tarball, ...npmArgs] = argv;
-  if (!tarball) {
-    process.stderr.write('Usage: node tools/lib/publish.js TARBALL [--registry URL]\n');
+  const firstNpmArg = argv.findIndex((arg) => !arg.endsWith('.tgz'));
+  const tarballs = firstNpmArg < 0 ? argv : argv.slice(0, firstNpmArg);
+  const npmArgs = firstNpmArg < 0 ? [] : argv.slice(firstNpmArg);
+  if (tarballs.length === 0) {
+    process.stderr.write('Usage: node tools/lib/publish.js [DEPENDENCY.tgz...] LIBRARY.tgz [--registry URL]\n');
     return 2;
   }
   try {
-    const published = publishTarball(tarball, { npmArgs, versionSource: process.env.FFC_VERSION_SOURCE });
-    process.stdout.write(`published ${published.name}@${published.version} to ${published.registry}\n`);
+    publishRelease(tarballs, { npmArgs, versionSource: process.env.FFC_VERSION_SOURCE }, (published) => {
+      const verb = published.skipped ? 'already published, the same bytes:' : 'published';
+      process.stdout.write(`${verb} ${published.name}@${published.version} to ${published.registry}\n`);
+    });
     return 0;
   } catch (error) {
     if (!(error instanceof PublishError)) throw error;

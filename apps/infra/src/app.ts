@@ -11,6 +11,15 @@ export function buildApp(app: App): App {
   const config = stageConfig(app.node);
   // Every synthesis runs the AwsSolutions checks; an unacknowledged finding fails it.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // The Control Tower proactive controls (cfn-guard) on request, `-c cfnGuard=true`: they add minutes to a synthesis
+  // and still report findings that are open (README, "Policy gates").
+  if (String(app.node.tryGetContext('cfnGuard') ?? 'false') === 'true') {
+    // Loaded only here: a development tool (a devDependency) that no default synthesis or deploy needs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+    const guard: typeof import('@cdklabs/cdk-validator-cfnguard') = require('@cdklabs/cdk-validator-cfnguard');
+    // Its report of a whole stage is larger than Node's default 1 MB output buffer.
+    Validations.of(app).addPlugins(new guard.CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }));
+  }
   const standardTags = { costCentre: config.costCentre, owner: config.owner, environment: config.stage };
   const store = new FlagStoreStack(app, resourceName(config.stage, 'flag-store'), {
     env: { account: config.account, region: config.primaryRegion },

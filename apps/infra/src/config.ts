@@ -1,4 +1,4 @@
-import { assertStageName } from '@ffc/constructs';
+import { assertStageName, isRegionCode } from '@ffc/identifiers';
 import { Node } from 'constructs';
 
 /** Everything that differs between stages; it comes from CDK context (cdk.json defaults, `-c key=value`). */
@@ -28,8 +28,12 @@ function parseRegions(value: unknown): string[] {
     : String(value)
         .split(',')
         .map((r) => r.trim());
-  if (regions.length === 0 || regions.some((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))) {
-    throw new Error(`context 'regions' must list AWS region codes, got ${JSON.stringify(value)}`);
+  const invalid = regions.filter((r) => !isRegionCode(r));
+  if (regions.length === 0 || invalid.length > 0) {
+    throw new Error(
+      `context 'regions' must list AWS region codes such as eu-west-1, got ${JSON.stringify(value)}` +
+        (invalid.length > 0 ? ` (not region codes: ${invalid.join(', ')})` : ''),
+    );
   }
   if (new Set(regions).size !== regions.length) {
     throw new Error(`context 'regions' lists a region twice: ${regions.join(', ')}`);

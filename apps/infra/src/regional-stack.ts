@@ -1,5 +1,5 @@
 import { FlagTableReplica, RegionalPath } from '@ffc/constructs';
-import { serviceCatalogue } from '@ffc/rules';
+import { serviceCatalogue, servicesInRegion } from '@ffc/rules';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { StageConfig } from './config';
@@ -10,13 +10,6 @@ export interface RegionalStackProps extends StackProps {
   readonly region: string;
 }
 
-/** The services of the catalogue that run in a region: each gets its queue there. */
-export function servicesIn(region: string): string[] {
-  return serviceCatalogue.services
-    .filter((s) => s.lifecycle === 'active' && s.regions.includes(region))
-    .map((s) => s.id);
-}
-
 /** One region's path, reading that region's replica of the flag table. */
 export class RegionalStack extends Stack {
   readonly path: RegionalPath;
@@ -24,13 +17,16 @@ export class RegionalStack extends Stack {
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const replica = new FlagTableReplica(this, 'Flags', { stage: config.stage });
+    const replica = new FlagTableReplica(this, 'Flags', { stage: config.stage, production: config.production });
     this.path = new RegionalPath(this, 'Path', {
       stage: config.stage,
       production: config.production,
       flagTable: replica.table,
-      services: servicesIn(props.region),
+      // The same list the validator's expected services are a subset of (@ffc/rules expectedServices).
+      services: servicesInRegion(serviceCatalogue, props.region),
       regions: config.regions,
     });
+    // In the path's network, logging under its regional key.
+    replica.lookUpStreamIn({ network: this.path.network, logEncryptionKey: this.path.encryptionKey });
   }
 }

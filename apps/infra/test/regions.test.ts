@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { serviceCatalogue } from '@ffc/rules';
+import { FLAG_REGIONS } from '@ffc/identifiers';
+import { expectedServices, serviceCatalogue } from '@ffc/rules';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../src/app';
-import { servicesIn } from '../src/regional-stack';
 
 const REGIONS = serviceCatalogue.regions;
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
@@ -37,13 +37,28 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
     expect(largest).toBeLessThanOrEqual(450);
   });
 
-  test("each region's fan-out has one filtered subscription per catalogue service running there", () => {
+  const filteredServices = (region: string) =>
+    resourcesOfType('AWS::SNS::Subscription', (file) => file.startsWith(`pr7region${region.replace(/-/g, '')}`))
+      .flatMap((s) => s.Properties!.FilterPolicy.targetServices as string[])
+      .filter((service) => service !== '*');
+
+  test("each region's fan-out has one filtered subscription per catalogue service: 156 in each of the twelve", () => {
+    // services.json: 156 services, all active, every one in all twelve regions (README, "156 microservices").
+    expect(REGIONS).toEqual(FLAG_REGIONS);
     for (const region of REGIONS) {
-      const id = `pr7region${region.replace(/-/g, '')}`;
-      const subscriptions = resourcesOfType('AWS::SNS::Subscription', (file) => file.startsWith(id));
-      expect(subscriptions).toHaveLength(servicesIn(region).length);
+      const services = filteredServices(region);
+      expect(services).toHaveLength(156);
+      expect(new Set(services).size).toBe(156);
+      expect(services).toEqual(expect.arrayContaining(['checkout-api', 'checkout-cart', 'checkout-session']));
     }
-    expect(servicesIn('eu-west-1').length).toBeGreaterThan(100);
+  });
+
+  test('every service a valid "*" change expects in a region has a queue there (else verification rolls it back)', () => {
+    for (const region of REGIONS) {
+      const queued = new Set(filteredServices(region));
+      const expected = expectedServices({ services: ['*'] }, region, serviceCatalogue);
+      expect(expected.filter((service) => !queued.has(service))).toEqual([]);
+    }
   });
 
   test("each regional stack reads its own replica's stream at deploy time (no cross-region reference)", () => {

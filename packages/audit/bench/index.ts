@@ -23,7 +23,7 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 2000);
 const RECORD_BATCH = 1000;
 const BASELINE_EVENTS = 1000;
 const QUERIES = 500;
-const REGIONS = ['region-a', 'region-b', 'region-c', 'region-d'];
+const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2', 'sa-east-1'];
 
 const DETAILS: { [T in AuditEventType]: AuditEventDetails[T] } = {
   'change.requested': { previousVersion: 1, value: { enabled: true }, reason: 'benchmark' },

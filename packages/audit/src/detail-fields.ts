@@ -29,6 +29,11 @@ export const DETAIL_FIELDS: DetailFieldSpecs = {
     messages: { kind: 'texts', optional: true },
   },
   'change.published': { targetServices: { kind: 'keywords' } },
+  'flag.archived': {
+    archivedVersion: { kind: 'version' },
+    reason: { kind: 'text' },
+    targetServices: { kind: 'keywords' },
+  },
   'change.applied': {
     appliedCount: { kind: 'count' },
     expectedCount: { kind: 'count' },

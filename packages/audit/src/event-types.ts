@@ -12,6 +12,8 @@ export const AUDIT_EVENT_TYPES = [
   'rollback.started',
   'rollback.completed',
   'rollback.failed',
+  // Late in the list, not after change.published: a position is stored with every event (its `step`).
+  'flag.archived',
   'alert.raised',
 ] as const;
 
@@ -35,6 +37,12 @@ export interface AuditEventDetails {
   };
   readonly 'change.rejected': { readonly ruleIds: readonly string[]; readonly messages?: readonly string[] };
   readonly 'change.published': { readonly targetServices: readonly string[] };
+  /** A region handed the archive's tombstone to its fan-out (it plays change.published's part for an archive). */
+  readonly 'flag.archived': {
+    readonly archivedVersion: number;
+    readonly reason: string;
+    readonly targetServices: readonly string[];
+  };
   readonly 'change.applied': {
     readonly appliedCount: number;
     readonly expectedCount: number;

@@ -1,12 +1,13 @@
+import { identifierProblem, STAGE_NAME } from '@ffc/identifiers';
 import { AuditConfigurationError } from './errors';
 
-/** Stage names become part of index names: lowercase, no spaces, commas or dots. */
-export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
-
-/** Returns the stage if it can name audit indices, and says how to fix it otherwise. */
+/** Returns the stage if it can name audit indices (the shared stage grammar: no spaces, commas or dots). */
 export function assertAuditStage(stage: string): string {
-  if (!STAGE_PATTERN.test(stage)) {
-    throw new AuditConfigurationError(`stage '${stage}' must match ${STAGE_PATTERN.source} to name an audit index`);
+  const problem = identifierProblem(STAGE_NAME, stage);
+  if (problem) {
+    throw new AuditConfigurationError(
+      `stage '${stage}' must match ${STAGE_NAME.pattern.source} to name an audit index: it ${problem}`,
+    );
   }
   return stage;
 }

@@ -4,6 +4,7 @@ export * from './bulk-write';
 export * from './connection';
 export * from './detail-fields';
 export * from './document-id';
+export * from './envelope';
 export * from './errors';
 export * from './event-types';
 export * from './file-spool';

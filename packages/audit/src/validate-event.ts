@@ -1,7 +1,7 @@
+import { isRegionCode, isStageName, STAGE_NAME_PATTERN } from '@ffc/identifiers';
 import { ALERT_SEVERITIES, DETAIL_FIELDS, DetailFieldSpec } from './detail-fields';
 import { InvalidAuditEventError } from './errors';
 import { AUDIT_EVENT_TYPES, AuditEvent, AuditEventType } from './event-types';
-import { STAGE_PATTERN } from './index-names';
 
 /** The SQS message size limit (256 KiB): an event larger than this could not cross the durable queue. */
 export const MAX_AUDIT_EVENT_BYTES = 256 * 1024;
@@ -9,7 +9,8 @@ export const MAX_AUDIT_EVENT_BYTES = 256 * 1024;
 const MAX_KEYWORD_LENGTH = 256;
 const MAX_TEXT_LENGTH = 8192;
 const MAX_LIST_ITEMS = 1000;
-const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** The region of an event that happens in none (an operator's write to the global table). */
+export const GLOBAL_REGION = 'global';
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 // eslint-disable-next-line no-control-regex
@@ -107,13 +108,13 @@ function occurredAtProblem(value: unknown): string | undefined {
 function commonProblems(input: Record_, expectedStage: string | undefined): string[] {
   const problems: string[] = [];
   const check = (field: string, problem: string | undefined) => problem && problems.push(`${field} ${problem}`);
-  if (typeof input.stage !== 'string' || !STAGE_PATTERN.test(input.stage)) {
-    problems.push(`stage must match ${STAGE_PATTERN.source}`);
+  if (!isStageName(input.stage)) {
+    problems.push(`stage must match ${STAGE_NAME_PATTERN.source}`);
   } else if (expectedStage !== undefined && input.stage !== expectedStage) {
     problems.push(`stage '${input.stage}' does not belong to the audit trail of stage '${expectedStage}'`);
   }
-  if (typeof input.region !== 'string' || !REGION_PATTERN.test(input.region)) {
-    problems.push(`region must match ${REGION_PATTERN.source}`);
+  if (!isRegionCode(input.region) && input.region !== GLOBAL_REGION) {
+    problems.push(`region must be an AWS region code such as 'eu-west-1', or '${GLOBAL_REGION}'`);
   }
   check('flagKey', keywordProblem(input.flagKey));
   check('version', integerProblem(input.version));

@@ -62,8 +62,19 @@ describe('installAuditIndex', () => {
     expect(template.aliases).toHaveProperty(auditAlias(stage));
   });
 
-  test('is idempotent', async () => {
-    await expect(installAuditIndex({ client, stage, production: false, retentionDays: 3 })).resolves.toBeDefined();
+  test('is idempotent: installing again over a stage with events keeps the template and every event', async () => {
+    const options = { client, stage, production: false, retentionDays: 3 };
+    const first = await installAuditIndex(options);
+    const { writer } = writerFor(stage, 'reinstall');
+    const event = auditEvent('change.requested', { stage, correlationId: 'chg-reinstall', flagKey: 'reinstall-flag' });
+    await writer.record(event);
+    await writer.flush();
+    const template = async () => (await client.indices.getIndexTemplate({ name: first.templateName })).body;
+    const before = await template();
+
+    await expect(installAuditIndex(options)).resolves.toEqual(first);
+    expect(await template()).toEqual(before);
+    expect(await createAuditReader({ client, stage }).timeline('chg-reinstall')).toEqual([stored(event)]);
   });
 });
 

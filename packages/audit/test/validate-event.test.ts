@@ -37,11 +37,15 @@ describe('parseAuditEvent', () => {
       details: { ruleIds: [] },
     });
     expect(problems).toEqual([
-      'stage must match ^[a-z][a-z0-9-]{0,30}$',
+      'stage must match ^[a-z][a-z0-9-]{1,19}$',
       'version must be a non-negative integer',
       'occurredAt must be an ISO 8601 timestamp with a time zone, e.g. 2025-01-31T12:00:00Z',
       'details.ruleIds must list at least one item',
     ]);
+  });
+
+  test("an operator's event in no one region is 'global'", () => {
+    expect(parseAuditEvent({ ...auditEvent('change.verified'), region: 'global' }).region).toBe('global');
   });
 
   test('rejects an unknown type with the list of known ones', () => {
@@ -55,6 +59,7 @@ describe('parseAuditEvent', () => {
     ['an empty flag key', { flagKey: '' }, /flagKey must be a non-empty string/],
     ['a control character in the actor', { actor: 'a\u0007b' }, /actor must not contain control characters/],
     ['a correlation id with spaces', { correlationId: 'chg 1' }, /correlationId must match/],
+    ['a region that is no region code', { region: 'region-a' }, /region must be an AWS region code/],
     ['a fractional version', { version: 1.5 }, /version must be a non-negative integer/],
     ['an unknown top-level field', { colour: 'red' }, /unknown fields colour/],
     ['a missing details object', { details: undefined }, /details must be an object/],

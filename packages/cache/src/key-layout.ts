@@ -1,14 +1,9 @@
+import { isServiceId, isStageName, SERVICE_ID_PATTERN, STAGE_NAME_PATTERN } from '@ffc/identifiers';
 import { InvalidServiceIdError, InvalidStageError } from './errors';
 
-/** Service ids from the catalogue: lowercase kebab-case, 2 to 63 characters. */
-export const SERVICE_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
-/** Stage names (`live`, `pr-142`): lowercase kebab-case, never braces or colons, which delimit keys. */
-export const STAGE_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
+// The grammars are @ffc/identifiers' (never braces or colons, which delimit keys); the errors stay FlagCacheErrors.
 export function assertServiceId(serviceId: string): string {
-  if (typeof serviceId !== 'string' || !SERVICE_ID_PATTERN.test(serviceId)) {
-    throw new InvalidServiceIdError(String(serviceId), SERVICE_ID_PATTERN);
-  }
+  if (!isServiceId(serviceId)) throw new InvalidServiceIdError(String(serviceId), SERVICE_ID_PATTERN);
   return serviceId;
 }
 
@@ -20,9 +15,7 @@ export class KeyLayout {
   private readonly prefix: string;
 
   constructor(readonly stage: string) {
-    if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) {
-      throw new InvalidStageError(String(stage), STAGE_PATTERN);
-    }
+    if (!isStageName(stage)) throw new InvalidStageError(String(stage), STAGE_NAME_PATTERN);
     this.prefix = `ffc:{${stage}}`;
   }
 

@@ -1,3 +1,4 @@
+export * from './errors';
 export * from './naming';
 export * from './encryption';
 export * from './network';

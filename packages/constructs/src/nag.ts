@@ -1,5 +1,6 @@
 import { IResolvable, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { UnrenderableNagResourceError } from './errors';
 
 /**
  * How cdk-nag prints a resource in a finding id: literal parts as they are, references as `<Name>` and
@@ -16,7 +17,7 @@ export function nagResourceId(scope: IConstruct, arn: string): string {
       const [separator, parts] = value['Fn::Join'] as [string, unknown[]];
       return parts.map(render).join(separator);
     }
-    throw new Error(`cannot render ${JSON.stringify(part)} as a cdk-nag resource id`);
+    throw new UnrenderableNagResourceError(part);
   };
   return render(resolved as IResolvable);
 }

@@ -1,19 +1,8 @@
+import { assertStageName } from '@ffc/identifiers';
 import { Aspects, CfnResource, IAspect, TagManager, Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** Stage names appear in every resource name: short, lowercase, DNS-safe. */
-export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,19}$/;
-
-export function assertStageName(stage: string): string {
-  if (!STAGE_NAME_PATTERN.test(stage)) {
-    throw new Error(
-      `stage name '${stage}' must match ${STAGE_NAME_PATTERN.source} (it becomes part of every resource name)`,
-    );
-  }
-  return stage;
-}
-
-/** `<stage>-<purpose>`: the one naming scheme of every named resource. */
+/** `<stage>-<purpose>`: the one naming scheme of every named resource (the stage grammar is @ffc/identifiers'). */
 export function resourceName(stage: string, purpose: string): string {
   if (!/^[a-z][a-z0-9-]*$/.test(purpose)) throw new Error(`resource purpose '${purpose}' must be lowercase kebab-case`);
   return `${assertStageName(stage)}-${purpose}`;

@@ -6,6 +6,9 @@ import { LocalRegistry, startLocalRegistry } from '@ffc/tools';
 
 const packageDir = path.resolve(__dirname, '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+/** The library's one run-time workspace dependency, published with it at the same version. */
+const identifiersDir = path.resolve(packageDir, '..', 'identifiers');
+const identifiers = JSON.parse(fs.readFileSync(path.join(identifiersDir, 'package.json'), 'utf8'));
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -22,7 +25,7 @@ app.synth();
 
 /** The release task's publishing step, run as `npx projen release` runs it after the build. */
 const releaseTask = JSON.parse(fs.readFileSync(path.join(packageDir, '.projen', 'tasks.json'), 'utf8')).tasks.release;
-const publishStep: string = releaseTask.steps.find((step: { exec?: string }) => step.exec).exec;
+const publishStep: string = releaseTask.steps.find((step: { exec?: string }) => step.exec?.includes('publish.js')).exec;
 const runRelease = (npmrc: string) =>
   spawnSync('bash', ['-c', publishStep], {
     cwd: packageDir,
@@ -41,9 +44,17 @@ describe('the published construct library', () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-scratch-'));
     // What the build's package task does; the release publishes this file. npm pack needs the folder to exist
     // (the build target makes it; `test` alone runs on a clean checkout).
-    fs.mkdirSync(path.join(packageDir, 'dist', 'js'), { recursive: true });
-    const packed = npm(['pack', '--pack-destination', 'dist/js', '--silent'], packageDir).trim().split('\n').pop()!;
-    tarball = path.join(packageDir, 'dist', 'js', packed);
+    const pack = (dir: string) => {
+      fs.mkdirSync(path.join(dir, 'dist', 'js'), { recursive: true });
+      return path.join(
+        dir,
+        'dist',
+        'js',
+        npm(['pack', '--pack-destination', 'dist/js', '--silent'], dir).trim().split('\n').pop()!,
+      );
+    };
+    pack(identifiersDir);
+    tarball = pack(packageDir);
     registry = await startLocalRegistry();
     const publisher = fs.mkdtempSync(path.join(os.tmpdir(), 'ffc-publisher-'));
     publisherNpmrc = registry.writeNpmrc(publisher, '@ffc');
@@ -55,8 +66,11 @@ describe('the published construct library', () => {
     fs.rmSync(path.dirname(publisherNpmrc), { recursive: true, force: true });
   });
 
-  test('depends on no workspace package and carries the bundled handlers', () => {
-    expect(Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith('@ffc/'))).toEqual([]);
+  test('depends on no workspace package but @ffc/identifiers, at its own version, and carries the bundled handlers', () => {
+    const workspaceDeps = Object.entries(manifest.dependencies ?? {}).filter(([name]) => name.startsWith('@ffc/'));
+    expect(workspaceDeps).toEqual([['@ffc/identifiers', `^${manifest.version}`]]);
+    expect(identifiers).toMatchObject({ version: manifest.version, private: false });
+    expect(identifiers.dependencies ?? {}).toEqual({});
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
     for (const handler of [
       'validator',
@@ -72,12 +86,17 @@ describe('the published construct library', () => {
     expect(files.filter((f) => f.startsWith('package/test/') || f.startsWith('package/src/'))).toEqual([]);
   });
 
-  test('the release publishes this version to the registry .npmrc names', () => {
+  test('the release publishes @ffc/identifiers, then this version, to the registry .npmrc names', () => {
     expect(firstRelease.stderr).toBe('');
     expect(firstRelease.status).toBe(0);
-    expect(firstRelease.stdout.trim()).toBe(`published @ffc/constructs@${manifest.version} to ${registry.url}`);
-    const versions = npm(['view', '@ffc/constructs', 'versions', '--json', `--userconfig=${publisherNpmrc}`], scratch);
-    expect([JSON.parse(versions)].flat()).toEqual([manifest.version]);
+    expect(firstRelease.stdout.trim().split('\n')).toEqual([
+      `published @ffc/identifiers@${manifest.version} to ${registry.url}`,
+      `published @ffc/constructs@${manifest.version} to ${registry.url}`,
+    ]);
+    for (const name of ['@ffc/identifiers', '@ffc/constructs']) {
+      const versions = npm(['view', name, 'versions', '--json', `--userconfig=${publisherNpmrc}`], scratch);
+      expect([JSON.parse(versions)].flat()).toEqual([manifest.version]);
+    }
   });
 
   test('an app outside the workspace installs that version from the registry and synthesises a region with it', () => {
@@ -99,10 +118,12 @@ describe('the published construct library', () => {
       scratch,
     );
     const lock = JSON.parse(fs.readFileSync(path.join(scratch, 'package-lock.json'), 'utf8'));
-    expect(lock.packages['node_modules/@ffc/constructs']).toMatchObject({
-      version: manifest.version,
-      resolved: expect.stringMatching(new RegExp(`^${registry.url}`)),
-    });
+    for (const name of ['@ffc/constructs', '@ffc/identifiers']) {
+      expect(lock.packages[`node_modules/${name}`]).toMatchObject({
+        version: manifest.version,
+        resolved: expect.stringMatching(new RegExp(`^${registry.url}`)),
+      });
+    }
     fs.writeFileSync(path.join(scratch, 'app.js'), SCRATCH_APP);
     execFileSync(process.execPath, ['app.js'], { cwd: scratch, stdio: 'pipe' });
     const template = JSON.parse(fs.readFileSync(path.join(scratch, 'cdk.out', 'Scratch.template.json'), 'utf8'));
@@ -127,6 +148,10 @@ describe('the published construct library', () => {
 
   test('releasing the same version again is refused, saying where to bump it', () => {
     const again = runRelease(publisherNpmrc);
+    // The dependency's identical bytes are no reason to stop (a release that failed after it can run again).
+    expect(again.stdout.trim()).toBe(
+      `already published, the same bytes: @ffc/identifiers@${manifest.version} to ${registry.url}`,
+    );
     expect(again.status).toBe(1);
     expect(again.stderr.trim()).toBe(
       `@ffc/constructs@${manifest.version} is already published to ${registry.url}; a published version never ` +

@@ -5,7 +5,6 @@ export * from './ports/audit-sink';
 export * from './ports/change-publisher';
 export * from './aws/sns-event-publisher';
 export * from './aws/sqs-audit-sink';
-export * from './validation/target-services';
 export * from './validation/stream-validator';
 export * from './validation/store-context';
 export * from './verification/applied-query';

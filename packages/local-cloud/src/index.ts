@@ -13,3 +13,5 @@ export * from './sqs';
 export * from './stage/local-stage';
 export * from './stage/observer';
 export * from './scenarios/demo';
+export * from './scenarios/chaos';
+export * from './stage/faults';

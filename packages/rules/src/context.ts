@@ -59,6 +59,26 @@ export interface ValidationContext {
   readonly lastKnownGood?: FlagChange;
   /** Current state of the flags that list this flag as a prerequisite (the reverse dependencies). */
   readonly dependents: readonly FlagChange[];
+  /**
+   * Epoch milliseconds at which the flag was created (its version 1 was written), from the store; null when
+   * unknown. A new flag is created now. Lifetimes by purpose (FFC-TEMP-009, -011) count from it.
+   */
+  readonly createdAt: number | null;
+  /**
+   * Whether this change's content (type, value, off value, targeting, prerequisites) is served, or was, in
+   * the stage this one promotes from (e.g. staging before live); undefined when nobody looked (FFC-PROD-019).
+   */
+  readonly ranInLowerStage?: boolean;
+  /**
+   * The identity the write path authenticated for this write, in changedBy's form (the IAM-authorised
+   * write function or the stream record's writer); undefined when the caller has none (FFC-PROD-020).
+   */
+  readonly authenticatedWriter?: string;
+  /**
+   * The write archives the flag (the change is its current document at the next version): the rules for
+   * archives apply (FFC-PREREQ-015, FFC-TEMP-014).
+   */
+  readonly archiving: boolean;
 }
 
 export interface ValidationContextInput {
@@ -77,14 +97,19 @@ export interface ValidationContextInput {
   readonly history?: readonly HistoryEntry[];
   readonly lastKnownGood?: FlagChange;
   readonly dependents?: Iterable<FlagChange>;
+  /** When the flag was created (see ValidationContext.createdAt). @default now for a new flag, else unknown */
+  readonly createdAt?: number | Date | string;
+  readonly ranInLowerStage?: boolean;
+  readonly authenticatedWriter?: string;
+  /** @default false */
+  readonly archiving?: boolean;
 }
 
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** Builds a validation context; cheap enough to call per change (the catalogue index is cached). */
 export function createValidationContext(input: ValidationContextInput): ValidationContext {
-  const now = typeof input.now === 'number' ? input.now : new Date(input.now).getTime();
-  if (!Number.isFinite(now)) throw new RangeError(`validation context: 'now' is not a valid instant (${input.now})`);
+  const now = instant(input.now, 'now');
   const timeZone = input.timeZone ?? 'UTC';
   assertTimeZone(timeZone);
   const changeWindows = input.changeWindows ?? [];
@@ -96,6 +121,8 @@ export function createValidationContext(input: ValidationContextInput): Validati
       );
     }
   }
+  const createdAt =
+    input.createdAt === undefined ? (input.current ? null : now) : instant(input.createdAt, 'createdAt');
   return {
     now,
     catalogue: indexCatalogue(input.catalogue ?? serviceCatalogue),
@@ -111,7 +138,17 @@ export function createValidationContext(input: ValidationContextInput): Validati
     history: input.history ?? [],
     lastKnownGood: input.lastKnownGood,
     dependents: [...(input.dependents ?? [])],
+    createdAt,
+    ranInLowerStage: input.ranInLowerStage,
+    authenticatedWriter: input.authenticatedWriter,
+    archiving: input.archiving ?? false,
   };
+}
+
+function instant(value: number | Date | string, name: string): number {
+  const ms = typeof value === 'number' ? value : new Date(value).getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`validation context: '${name}' is not a valid instant (${value})`);
+  return ms;
 }
 
 function assertTimeZone(timeZone: string): void {

@@ -47,19 +47,4 @@ describe.each([
   });
 });
 
-/** Credential detectors that were rules of their own (FFC-SEC-005, -008, -032, -033, now retired) are alternatives of one rule per kind. */
-describe.each([
-  ['FFC-SEC-004', 'a GitHub fine-grained token', `github_pat_${'Ab3dEf6hIj'.repeat(3)}`],
-  ['FFC-SEC-007', 'a Slack webhook URL', 'https://hooks.slack.com/services/T0001/B0002/abcdEFGH1234'],
-  ['FFC-SEC-031', 'an HTTP bearer token', `Bearer ${'Ab3dEf6hIj'.repeat(3)}`],
-  ['FFC-SEC-003', 'a PGP private key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----'],
-])('%s finds %s', (id, _, text) => {
-  test('in a value', () => {
-    const s = scenario();
-    s.change.type = 'json';
-    s.change.value = { note: text };
-    s.context.current = { ...s.context.current!, type: 'json', value: s.change.value };
-    s.change.rollout = undefined;
-    expect(violatedRuleIds(s)).toContain(id);
-  });
-});
+// The credential detectors that were rules of their own are FFC-SEC-001's table: test/secret-detectors.test.ts.

@@ -5,7 +5,8 @@ import { DAY, HOUR, iso, MINUTE, NOW } from './support/scenario';
  * The changes users make every day, with the verdict a reviewer of a flag platform would give in each
  * policy: `[]` means the change goes through (warnings allowed), otherwise the rules that refuse it.
  * The flag: checkout's boolean `checkout-one-click` for one tier-2 service, last changed an hour ago,
- * now (Tuesday 10:00 UTC) inside production's change window (Mon-Fri 09:00-17:00).
+ * now (Tuesday 10:00 UTC) inside production's change window (Mon-Fri 09:00-17:00); each change is approved
+ * by a second person and ran in staging first, unless the row says otherwise.
  */
 const flag = (overrides: Partial<FlagChange> = {}): FlagChange => ({
   flagKey: 'checkout-one-click',
@@ -18,6 +19,7 @@ const flag = (overrides: Partial<FlagChange> = {}): FlagChange => ({
   changedBy: 'jdoe',
   reason: 'Ramp one-click checkout after the A/B test won',
   ticket: 'CHK-1234',
+  approvedBy: 'asmith',
   version: 4,
   kind: 'change',
   changedAt: iso(-HOUR),
@@ -38,6 +40,7 @@ interface Row {
     readonly timeZone?: string;
     readonly freezes?: { from: string; to: string; reason: string }[];
     readonly lastKnownGood?: Partial<FlagChange>;
+    readonly ranInLowerStage?: boolean;
   };
   readonly production: readonly string[];
   readonly test: readonly string[];
@@ -82,11 +85,32 @@ const ROWS: Record<string, Row> = {
   },
   'create a flag at 10%': {
     from: undefined,
-    to: { version: 1, rollout: { percentage: 10 } },
+    to: { version: 1, rollout: { percentage: 10 }, purpose: 'release', ...temporary(30) },
     production: [],
     test: [],
   },
+  'create a flag without saying what it is for': {
+    from: undefined,
+    to: { version: 1, rollout: { percentage: 10 } },
+    production: ['FFC-TEMP-016'],
+    test: [],
+  },
   'engage a kill switch': { from: killSwitch(false), to: killSwitch(true), production: [], test: [] },
+  'engage a kill switch outside the change window': {
+    from: killSwitch(false),
+    to: killSwitch(true),
+    context: { now: at('2025-03-04T20:00:00Z') },
+    production: [],
+    test: [],
+  },
+  // Releasing the brake turns the feature back on for everyone: an ordinary change, not a safety valve.
+  'release an engaged kill switch outside the change window': {
+    from: killSwitch(true),
+    to: killSwitch(false),
+    context: { now: at('2025-03-04T20:00:00Z') },
+    production: ['FFC-PROD-004'],
+    test: [],
+  },
   // turning off: the safety valve, whatever the pace rules say
   'turn a flag off': { from: {}, to: { value: false }, production: [], test: [] },
   'turn a flag off two minutes after the last change': {
@@ -138,6 +162,13 @@ const ROWS: Record<string, Row> = {
   },
   // editing a value
   'edit a timeout from 30 to 40': { from: timeout(30), to: timeout(40), production: [], test: [] },
+  'edit a timeout that never ran in staging': {
+    from: timeout(30),
+    to: timeout(40),
+    context: { ranInLowerStage: false },
+    production: ['FFC-PROD-019'],
+    test: ['FFC-PROD-019'],
+  },
   'edit a timeout from 30 to 3000 (a typo)': {
     from: timeout(30),
     to: timeout(3000),
@@ -155,6 +186,19 @@ const ROWS: Record<string, Row> = {
     from: { rollout: { percentage: 20 } },
     to: { rollout: { percentage: 50 } },
     production: [],
+    test: [],
+  },
+  'ramp without a second person’s approval': {
+    from: { rollout: { percentage: 10 } },
+    to: { rollout: { percentage: 20 }, approvedBy: undefined },
+    production: ['FFC-PROD-017'],
+    test: [],
+  },
+  'ramp while the last step is still being verified': {
+    from: { rollout: { percentage: 10 } },
+    to: { rollout: { percentage: 20 } },
+    context: { lastKnownGood: { rollout: { percentage: 5 }, version: 3 } },
+    production: ['FFC-ROLLOUT-015'],
     test: [],
   },
   'ramp 50% to 100%': { from: { rollout: { percentage: 50 } }, to: {}, production: [], test: [] },
@@ -294,6 +338,7 @@ describe.each([
       current,
       history: row.context?.history ?? (current ? lastChange(60) : []),
       lastKnownGood: row.context?.lastKnownGood && flag({ ...row.from, ...row.context.lastKnownGood, stage }),
+      ranInLowerStage: row.context?.ranInLowerStage ?? true,
     });
     // Stamped by the system at `now`, as the write path does.
     const stamped = { ...change, changedAt: row.to.changedAt ?? new Date(context.now).toISOString() };

@@ -17,10 +17,11 @@ const MAY_BLOCK_A_SAFETY_VALVE = [
   // sizes the item, the fan-out message and the caches must hold
   ...['FFC-SIZE-001', 'FFC-SIZE-002', 'FFC-SIZE-003', 'FFC-SIZE-004', 'FFC-SIZE-005', 'FFC-SIZE-007'],
   // credentials and personal data: nothing may carry them
-  ...Array.from({ length: 52 }, (_, i) => `FFC-SEC-${String(i + 1).padStart(3, '0')}`).filter(
-    // Retired: merged into FFC-SEC-004, -007, -031 and -003.
-    (id) => !['FFC-SEC-005', 'FFC-SEC-008', 'FFC-SEC-032', 'FFC-SEC-033'].includes(id),
-  ),
+  ...['FFC-SEC-001', 'FFC-SEC-039', 'FFC-SEC-040', 'FFC-SEC-041', 'FFC-SEC-042', 'FFC-SEC-043', 'FFC-SEC-044'],
+  ...['FFC-SEC-045', 'FFC-SEC-046', 'FFC-SEC-047', 'FFC-SEC-048', 'FFC-SEC-049', 'FFC-SEC-050', 'FFC-SEC-051'],
+  ...['FFC-SEC-052', 'FFC-SEC-053', 'FFC-SEC-054'],
+  // the flag's own declared constraints: what its services were written for
+  ...['FFC-TYPE-031', 'FFC-TYPE-032', 'FFC-TYPE-033', 'FFC-TYPE-034', 'FFC-TYPE-035'],
   // what the off value is: of the value's kind, declared where the value does not reach everyone, false for booleans
   ...['FFC-TYPE-027', 'FFC-TYPE-028', 'FFC-TYPE-029'],
   // rollout and targeting schema
@@ -35,9 +36,11 @@ const MAY_BLOCK_A_SAFETY_VALVE = [
   'FFC-OWNER-007',
   // identity, time and policy integrity: the right policy, a sane clock, a person or the connector
   ...['FFC-PROD-006', 'FFC-PROD-007', 'FFC-PROD-008', 'FFC-PROD-012', 'FFC-PROD-014', 'FFC-PROD-015'],
-  ...['FFC-META-005', 'FFC-META-007', 'FFC-META-008'],
+  ...['FFC-META-005', 'FFC-META-007', 'FFC-META-008', 'FFC-PROD-020'],
   ...['FFC-VER-001', 'FFC-VER-002', 'FFC-VER-003', 'FFC-VER-004', 'FFC-VER-005', 'FFC-VER-006', 'FFC-VER-007'],
   'FFC-VER-008',
+  // a rollback that writes back anything but last known good would smuggle a change past review
+  'FFC-VER-009',
   // shapes that cannot be evaluated at all
   ...['FFC-KILL-001', 'FFC-TEMP-003', 'FFC-PREREQ-003', 'FFC-PREREQ-010'],
   // loop guards: the validator fighting a writer, a rollback that failed verification (page instead)

@@ -1,23 +1,9 @@
-/** A flag key the table cannot hold; says what a valid key looks like. */
-export class InvalidFlagKeyError extends Error {
-  constructor(
-    readonly flagKey: unknown,
-    pattern: RegExp,
-  ) {
-    super(
-      `flag key ${JSON.stringify(flagKey)} must match ${pattern.source} (lowercase letters, digits and dashes, 3-64 characters)`,
-    );
-    this.name = 'InvalidFlagKeyError';
-  }
-}
-
-/** A region name that is not an AWS region code. */
-export class InvalidRegionError extends Error {
-  constructor(readonly region: unknown) {
-    super(`region ${JSON.stringify(region)} must be an AWS region code such as 'eu-west-1'`);
-    this.name = 'InvalidRegionError';
-  }
-}
+/** The store refuses keys, regions and stages by the shared grammars of @ffc/identifiers, with their errors. */
+export {
+  InvalidFlagKeyError,
+  InvalidRegionCodeError as InvalidRegionError,
+  InvalidStageNameError,
+} from '@ffc/identifiers';
 
 /** A flag document (or an argument about one) that breaks the store's structural rules. */
 export class InvalidFlagInputError extends Error {
@@ -90,5 +76,21 @@ export class InconsistentFlagTableError extends Error {
   constructor(message: string) {
     super(`${message}: the flag table was written outside @ffc/store; inspect the flag's items before retrying`);
     this.name = 'InconsistentFlagTableError';
+  }
+}
+
+/** The operation needs a live flag, and the flag has no current document (never created, or its creation was rejected). */
+export class FlagNotFoundError extends Error {
+  constructor(
+    readonly flagKey: string,
+    /** The highest version ever written (0 when the flag never existed). */
+    readonly latestVersion: number,
+  ) {
+    super(
+      latestVersion === 0
+        ? `flag '${flagKey}' does not exist: check the key and the stage`
+        : `flag '${flagKey}' has no current document (its history ends at version ${latestVersion}): there is nothing to archive`,
+    );
+    this.name = 'FlagNotFoundError';
   }
 }

@@ -1,10 +1,14 @@
+import { assertFlagKey } from '@ffc/identifiers';
 import { FlagDocumentTooLargeError, InvalidFlagInputError } from './errors';
 import { dynamoDbSize } from './item-size';
-import { assertFlagKey, assertVersion } from './keys';
+import { assertVersion } from './keys';
 
-/** Why a version exists: an operator's change, the validator's restore of a rejected change, or a rollback. */
-export type ChangeKind = 'change' | 'restore' | 'rollback';
-export const CHANGE_KINDS: readonly ChangeKind[] = ['change', 'restore', 'rollback'];
+/**
+ * Why a version exists: an operator's change, the validator's restore of a rejected change, a rollback, or
+ * an archive (a tombstone: the flag no longer exists, and this version keeps older deliveries out).
+ */
+export type ChangeKind = 'change' | 'restore' | 'rollback' | 'archive';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['change', 'restore', 'rollback', 'archive'];
 
 /**
  * The whole flag change as the store sees it: only the fields it manages are typed, the rest (value, services,
@@ -18,6 +22,8 @@ export interface FlagDocument {
   readonly rollbackOf?: number;
   /** On a restore: the version the validator rejected. */
   readonly restoreOf?: number;
+  /** On an archive: the version it archived (always version - 1). */
+  readonly archiveOf?: number;
   /** On a restore or rollback: the version whose content was written back. */
   readonly sourceVersion?: number;
   readonly changedBy?: string;
@@ -32,7 +38,7 @@ export interface FlagDocument {
 }
 
 /** Fields only the store sets; a plain change never carries them over from the document it was edited from. */
-const STORE_MANAGED_FIELDS = ['kind', 'rollbackOf', 'restoreOf', 'sourceVersion', 'writtenIn'] as const;
+const STORE_MANAGED_FIELDS = ['kind', 'rollbackOf', 'restoreOf', 'archiveOf', 'sourceVersion', 'writtenIn'] as const;
 
 /** Leaves room under DynamoDB's 400 KB item limit for the key and bookkeeping attributes. */
 export const MAX_DOCUMENT_BYTES = 350 * 1024;
@@ -40,6 +46,11 @@ export const MAX_DOCUMENT_BYTES = 350 * 1024;
 /** A rollback that itself fails verification must raise an alarm, not trigger another rollback. */
 export function isRollback(document: Pick<FlagDocument, 'kind' | 'rollbackOf'>): boolean {
   return document.kind === 'rollback' && Number.isInteger(document.rollbackOf);
+}
+
+/** An archive tombstone: readers see no flag, and re-creating it continues from this version. */
+export function isArchive(document: Pick<FlagDocument, 'kind'>): boolean {
+  return document.kind === 'archive';
 }
 
 /**

@@ -1,10 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { assertFlagKey, assertRegionCode } from '@ffc/identifiers';
 import { InvalidFlagInputError } from './errors';
-import { FlagDocument } from './flag-document';
+import { FlagDocument, isArchive } from './flag-document';
 import { documentOf } from './items';
 import {
-  assertFlagKey,
-  assertRegion,
   assertVersion,
   CURRENT_SK,
   flagPk,
@@ -31,8 +30,10 @@ export interface HistoryOptions {
 export type VerifiedVersions = Readonly<Record<string, number>>;
 
 export interface FlagReader {
-  /** The current document, or null when the flag does not exist (or its rejected creation was removed). */
+  /** The current document, or null when the flag does not exist, is archived, or its rejected creation was removed. */
   get(flagKey: string): Promise<FlagDocument | null>;
+  /** What the flag's current item holds, an archive tombstone (kind `archive`) included; null when it has none. */
+  currentRecord(flagKey: string): Promise<FlagDocument | null>;
   getVersion(flagKey: string, version: number): Promise<FlagDocument | null>;
   /** Every accepted write, newest first. */
   history(flagKey: string, options?: HistoryOptions): Promise<FlagDocument[]>;
@@ -76,7 +77,13 @@ export function createFlagReader({ client, tableName }: FlagTableAccess): FlagRe
   };
 
   const reader: FlagReader = {
-    get: async (flagKey) => documentOf(await getItem(flagKey, CURRENT_SK)),
+    get: async (flagKey) => {
+      const current = await reader.currentRecord(flagKey);
+      // An archived flag does not exist for its readers (a change creates it anew, on top of the tombstone).
+      return current && isArchive(current) ? null : current;
+    },
+
+    currentRecord: async (flagKey) => documentOf(await getItem(flagKey, CURRENT_SK)),
 
     getVersion: async (flagKey, version) =>
       documentOf(await getItem(flagKey, versionSk(assertVersion(version, 'version')))),
@@ -100,7 +107,7 @@ export function createFlagReader({ client, tableName }: FlagTableAccess): FlagRe
     },
 
     publishedVersion: async (flagKey, region) =>
-      storedVersionOr0((await getItem(flagKey, publishedSk(assertRegion(region))))?.publishedVersion),
+      storedVersionOr0((await getItem(flagKey, publishedSk(assertRegionCode(region))))?.publishedVersion),
 
     lastKnownGood: async (flagKey, regions) => {
       const verified = Object.values(await reader.verifiedVersions(flagKey, regions));
@@ -119,5 +126,5 @@ function assertRegions(regions: readonly string[]): string[] {
   if (!Array.isArray(regions) || regions.length === 0) {
     throw new InvalidFlagInputError('name at least one region: last known good is verified in every listed region');
   }
-  return [...new Set(regions.map(assertRegion))];
+  return [...new Set(regions.map(assertRegionCode))];
 }

@@ -3,6 +3,7 @@ export {
   CHANGE_KINDS,
   ChangeKind,
   FlagDocument,
+  isArchive,
   isRollback,
   MAX_DOCUMENT_BYTES,
   normaliseDocument,
@@ -11,14 +12,6 @@ export * from './flag-reader';
 export * from './flag-store';
 export * from './flag-table';
 export { dynamoDbSize } from './item-size';
-export {
-  assertFlagKey,
-  assertRegion,
-  CURRENT_SK,
-  FLAG_KEY_PATTERN,
-  isStoredVersion,
-  MAX_VERSION,
-  REGION_PATTERN,
-} from './keys';
+export { CURRENT_SK, isStoredVersion, MAX_VERSION } from './keys';
 export * from './stream-record';
 export * from './table-names';

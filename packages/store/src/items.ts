@@ -13,15 +13,6 @@ export interface FlagItem {
   readonly document: FlagDocument;
 }
 
-/** One region's verification fact: the highest version verified there. */
-export interface VerificationItem {
-  readonly pk: string;
-  readonly sk: string;
-  readonly region: string;
-  readonly verifiedVersion: number;
-  readonly verifiedAt: string;
-}
-
 export function currentItem(document: FlagDocument): FlagItem {
   return { pk: flagPk(document.flagKey), sk: CURRENT_SK, version: document.version, document };
 }

@@ -1,8 +1,9 @@
 import { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { FLAG_KEY, identifierProblem } from '@ffc/identifiers';
 import { MalformedStreamRecordError } from './errors';
 import { FlagDocument } from './flag-document';
-import { CURRENT_SK, FLAG_KEY_PATTERN, FLAG_PK_PREFIX, isStoredVersion, MAX_VERSION } from './keys';
+import { CURRENT_SK, FLAG_PK_PREFIX, isStoredVersion, MAX_VERSION } from './keys';
 
 /** Attribute values as DynamoDB Streams delivers them: `{ S: 'x' }`, `{ N: '1' }`, `{ M: {...} }`, ... */
 export type StreamImage = Readonly<Record<string, object>>;
@@ -58,7 +59,8 @@ export function parseFlagStreamRecord(record: FlagStreamRecordInput): FlagStream
   if (!keys.pk.startsWith(FLAG_PK_PREFIX) || keys.sk !== CURRENT_SK) return null;
 
   const flagKey = keys.pk.slice(FLAG_PK_PREFIX.length);
-  if (!FLAG_KEY_PATTERN.test(flagKey)) throw fail(`flag key '${flagKey}' must match ${FLAG_KEY_PATTERN.source}`);
+  const keyProblem = identifierProblem(FLAG_KEY, flagKey);
+  if (keyProblem) throw fail(`flag key '${flagKey}' must match ${FLAG_KEY.pattern.source}: it ${keyProblem}`);
   const needed = IMAGES_NEEDED[eventName];
   const newDocument = needed.newImage ? documentIn(record.dynamodb.NewImage, 'NewImage', flagKey, fail) : undefined;
   const oldDocument = needed.oldImage ? documentIn(record.dynamodb.OldImage, 'OldImage', flagKey, fail) : undefined;

@@ -45,6 +45,8 @@ function summary(record: AuditRecord): string {
       return `v${record.details.fromVersion} -> v${record.details.toVersion}: ${record.details.error}`;
     case 'alert.raised':
       return `${record.details.severity}: ${record.details.message}`;
+    case 'flag.archived':
+      return `v${record.details.archivedVersion} archived from ${record.details.targetServices.length} services: ${record.details.reason}`;
   }
 }
 

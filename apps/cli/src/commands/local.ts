@@ -2,7 +2,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DemoReport, HOP_SLOS_MS, LocalStage, runDemo } from '@ffc/local-cloud';
+import {
+  CHAOS_SCENARIOS,
+  ChaosChanges,
+  ChaosResult,
+  DemoReport,
+  HOP_SLOS_MS,
+  LocalStage,
+  resetAuditIndex,
+  runChaos,
+  runDemo,
+} from '@ffc/local-cloud';
 import { exampleChange } from '@ffc/rules';
 import { createFlagStore } from '@ffc/store';
 import { ensureEngines } from '@ffc/tools';
@@ -66,7 +76,11 @@ export function synthesiseStage(options: LocalOptions, io: CliIo): string {
 }
 
 /** Starts the engines and the stage, as `ffc local up` and `ffc demo` do. */
-export async function startLocalStage(options: LocalOptions, io: CliIo): Promise<LocalStage> {
+export async function startLocalStage(
+  options: LocalOptions,
+  io: CliIo,
+  extra: { faultInjection?: boolean } = {},
+): Promise<LocalStage> {
   const assemblyDirectory = options.assembly ? path.resolve(options.assembly) : synthesiseStage(options, io);
   const engines = ensureEngines(['cloud', 'opensearch']);
   io.err('starting the local stage (functions, queues, topics, event buses, state machines, services)\n');
@@ -74,6 +88,7 @@ export async function startLocalStage(options: LocalOptions, io: CliIo): Promise
     assemblyDirectory,
     stage: options.stage,
     waitScale: options.waitScale,
+    ...extra,
     engines: {
       dynamodbEndpoint: engines.cloudDynamodbEndpoint,
       redisPorts: engines.cloudRedisPorts,
@@ -82,9 +97,9 @@ export async function startLocalStage(options: LocalOptions, io: CliIo): Promise
   });
 }
 
-function stageOptions(command: Command): Command {
+function stageOptions(command: Command, defaultStage = 'local'): Command {
   return command
-    .option('--stage <name>', 'stage name', 'local')
+    .option('--stage <name>', 'stage name', defaultStage)
     .addOption(new Option('--regions <n>', 'how many of the configured regions').default(12).argParser(Number))
     .addOption(
       new Option('--wait-scale <x>', "scale the state machine's Wait states (1 = as synthesised)")
@@ -97,29 +112,37 @@ function stageOptions(command: Command): Command {
     );
 }
 
-/** The demo's changes: a flag of the platform team (flags for every service are theirs), on for every service. */
+/** A flag of the platform team (flags for every service are theirs), for every service, without version. */
+function platformChange(flagKey: string): Record<string, unknown> {
+  const {
+    version: _v,
+    kind: _k,
+    changedAt: _c,
+    stage: _s,
+    ...change
+  } = exampleChange({
+    flagKey,
+    services: ['*'],
+    owner: 'platform',
+    ticket: 'PLAT-1',
+    description: 'Local cloud demo flag for every service',
+  });
+  return change as Record<string, unknown>;
+}
+
+/** The chaos scenarios' changes: platform flags for every service, turned on and off step by step. */
+export const chaosChanges: ChaosChanges = {
+  valid: (flagKey, step) => ({ ...platformChange(flagKey), value: step % 2 === 0, reason: `chaos step ${step}` }),
+};
+
+/** The demo's changes: a flag of the platform team, on for every service. */
 function demoWriters(stage: LocalStage, stageName: string) {
   const client = DynamoDBDocumentClient.from(stage.dynamo(stage.primaryRegion), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const store = createFlagStore({ client, tableName: stage.tableName });
   const flagKey = `platform-demo-${Date.now().toString(36)}`;
-  const base = () => {
-    const {
-      version: _v,
-      kind: _k,
-      changedAt: _c,
-      stage: _s,
-      ...change
-    } = exampleChange({
-      flagKey,
-      services: ['*'],
-      owner: 'platform',
-      ticket: 'PLAT-1',
-      description: 'Local cloud demo flag for every service',
-    });
-    return change as Record<string, unknown>;
-  };
+  const base = () => platformChange(flagKey);
   return {
     flagKey,
     // Created off, then turned on: every step is an ordinary change in a test stage's policy.
@@ -152,6 +175,20 @@ export function formatReport(report: DemoReport): string {
     ...rows,
     `change → all caches: ${report.change_to_all_caches_ms ?? '-'} ms`,
   ].join('\n');
+}
+
+export function formatChaos(results: readonly ChaosResult[]): string {
+  return results
+    .map((r) =>
+      [
+        `${r.passed ? 'PASS' : 'FAIL'}  ${r.scenario} (${(r.durationMs / 1000).toFixed(1)} s): ${r.fault}`,
+        ...r.checks.map((c) => `      ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
+        `      ${Object.entries(r.numbers)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 export function registerLocalCommands(program: Command, io: CliIo): void {
@@ -194,6 +231,50 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
     });
 
   const local = program.command('local').description('Run a synthesised stage on this machine');
+  stageOptions(local.command('synth'))
+    .description('Synthesise the stage into a cloud assembly (kept until an input changes) and print its directory')
+    .action((options: LocalOptions) => void io.out(`${synthesiseStage(options, io)}\n`));
+  stageOptions(local.command('chaos'), 'chaos')
+    .description(
+      'Start a local stage, inject faults while changes flow and check the invariants over every replica, cache and the audit history',
+    )
+    .argument('<scenario...>', `one or more of: ${CHAOS_SCENARIOS.map((s) => s.name).join(', ')}, or all`)
+    .option('--json', 'print the results as one JSON object on the last line')
+    .addOption(
+      new Option('--settle-timeout <s>', 'seconds replicas, caches and audit may take to agree')
+        .default(60)
+        .argParser(Number),
+    )
+    .action(async (names: string[], options: LocalOptions & { json?: boolean; settleTimeout: number }) => {
+      const scenarios = names.includes('all') ? CHAOS_SCENARIOS.map((s) => s.name) : names;
+      // The invariants read this stage's audit history: it starts empty, with the deployed index template.
+      await resetAuditIndex(ensureEngines(['opensearch']).opensearchUrl, options.stage);
+      const stage = await startLocalStage(options, io, { faultInjection: true });
+      try {
+        const results = await runChaos(stage, scenarios, chaosChanges, {
+          progress: (line) => io.err(`${line}\n`),
+          settleTimeoutMs: options.settleTimeout * 1000,
+        });
+        io.out(`${formatChaos(results)}\n`);
+        if (options.json) io.out(`${JSON.stringify({ regions: stage.regions.length, results })}\n`);
+        if (results.some((r) => !r.passed)) {
+          process.exitCode = 1;
+          // What the stage saw, so a failed scenario can be explained without rerunning it.
+          for (const error of stage.observer.errors.slice(-10)) io.err(`error at ${error.where}: ${error.message}\n`);
+          for (const alert of stage.observer.alerts.slice(-5)) {
+            io.err(`alert in ${alert.region}: ${alert.subject} ${alert.message.slice(0, 300)}\n`);
+          }
+          for (const queue of stage.queues.all().filter((q) => !q.name.includes('-fanout-'))) {
+            const counts = queue.counts();
+            if (counts.visible + counts.inFlight + counts.delayed > 0) {
+              io.err(`queue ${queue.arn.split(':')[3]}/${queue.name}: ${JSON.stringify(counts)}\n`);
+            }
+          }
+        }
+      } finally {
+        await stage.stop();
+      }
+    });
   stageOptions(local.command('up'))
     .description('Start the local stage in the background (idempotent); ffc set/history/timeline then work against it')
     .action(async (options: LocalOptions) => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validationContextFromStore } from '@ffc/functions';
+import { InvalidStageNameError, isStageName } from '@ffc/identifiers';
 import { FlagChangeParseError, parseFlagChange, serviceCatalogue, validateChange, Violation } from '@ffc/rules';
 import { FlagStore, VersionConflictError, createFlagStore, flagTableName } from '@ffc/store';
 import { Command } from 'commander';
@@ -142,6 +143,11 @@ export function registerSetCommand(
       const stage = options.stage ?? process.env.FFC_STAGE;
       if (!stage) {
         io.err('ffc set: no stage given: pass --stage NAME or set FFC_STAGE\n');
+        process.exitCode = 2;
+        return;
+      }
+      if (!isStageName(stage)) {
+        io.err(`ffc set: ${new InvalidStageNameError(stage).message}\n`);
         process.exitCode = 2;
         return;
       }

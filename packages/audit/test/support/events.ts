@@ -11,6 +11,7 @@ const DETAILS: { [T in AuditEventType]: AuditEventDetails[T] } = {
   'rollback.completed': { fromVersion: 7, toVersion: 6 },
   'rollback.failed': { fromVersion: 7, toVersion: 6, error: 'conditional check failed' },
   'alert.raised': { severity: 'critical', message: 'rollback failed for checkout-v2' },
+  'flag.archived': { archivedVersion: 6, reason: 'experiment over', targetServices: ['checkout', 'basket'] },
 };
 
 /** One event of the given type, with everything a producer fills in. */

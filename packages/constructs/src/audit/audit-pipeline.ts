@@ -7,17 +7,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FfcFunction, grantSqsEventSource } from '../function';
+import { allowLogGroupEncryption } from '../encryption';
+import { AvailabilityZonesError } from '../errors';
+import { IFfcFunction, executionRoleOf, grantSqsEventSource } from '../function';
 import { resourceName } from '../naming';
-import { PrivateNetwork } from '../network';
+import { IPrivateNetwork } from '../network';
 import { OPENSEARCH_LOG_GROUP_PREFIX } from './opensearch-log-delivery';
 
 export interface AuditPipelineProps {
+  /** Stage name; the queue and the domain are `<stage>-audit`, the dead-letter queue `<stage>-audit-dlq`. */
   readonly stage: string;
-  readonly network: PrivateNetwork;
+  /** The network whose isolated subnets hold the domain; only the writer may reach it (HTTPS). */
+  readonly network: IPrivateNetwork;
+  /** Encrypts both queues, the domain's data at rest and its log group. */
   readonly encryptionKey: kms.IKey;
   /** Drains the audit queue into OpenSearch: bulk `create` requests, nothing else. */
-  readonly writer: FfcFunction;
+  readonly writer: IFfcFunction;
   /**
    * The fine-grained-access master user, who maps the writer's role to a create-only role on the audit
    * indices and installs the index template.
@@ -57,7 +62,8 @@ export class AuditPipeline extends Construct {
       removalPolicy,
     });
     const writer = props.writer.function;
-    const writerTimeout = writer.timeout ?? Duration.seconds(3);
+    const writerRole = executionRoleOf(writer, "the audit domain's access policy");
+    const writerTimeout = props.writer.timeout;
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: resourceName(props.stage, 'audit'),
       encryption: sqs.QueueEncryption.KMS,
@@ -90,8 +96,11 @@ export class AuditPipeline extends Construct {
       ec2.Port.tcp(443),
       'the writer bulk-writes audit events',
     );
+    const domainLogsName = `${OPENSEARCH_LOG_GROUP_PREFIX}${props.stage}/audit`;
+    allowLogGroupEncryption(props.encryptionKey, [domainLogsName]);
     const domainLogs = new logs.LogGroup(this, 'DomainLogs', {
-      logGroupName: `${OPENSEARCH_LOG_GROUP_PREFIX}${props.stage}/audit`,
+      logGroupName: domainLogsName,
+      encryptionKey: props.encryptionKey,
       retention: production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
       removalPolicy,
     });
@@ -99,7 +108,7 @@ export class AuditPipeline extends Construct {
     // As many zones as the VPC has, up to three (an environment-agnostic stack knows only two).
     const zones = production ? Math.min(3, subnets.subnets.length) : 1;
     if (production && zones < 2) {
-      throw new Error('a production audit domain needs private subnets in at least two Availability Zones');
+      throw new AvailabilityZonesError('a production audit domain', zones, 2);
     }
     this.admin =
       props.admin ??
@@ -167,7 +176,7 @@ export class AuditPipeline extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'WriterBulkOnly',
-          principals: [new iam.ArnPrincipal(writer.role!.roleArn)],
+          principals: [new iam.ArnPrincipal(writerRole.roleArn)],
           actions: ['es:ESHttpPost'],
           resources: [bulk],
         }),

@@ -6,16 +6,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { grantKeyUse } from '../encryption';
-import { FfcFunction } from '../function';
+import { IFfcFunction, executionRoleOf } from '../function';
 import { resourceName } from '../naming';
-import { PrivateNetwork } from '../network';
+import { IPrivateNetwork } from '../network';
 
 /** Not Redis's default 6379: one more thing a scanner has to guess. */
 export const REDIS_PORT = 6380;
 
 export interface RegionalRedisProps {
+  /** Stage name; the replication group is `<stage>-flags`, its AUTH token secret `<stage>-redis-auth`. */
   readonly stage: string;
-  readonly network: PrivateNetwork;
+  /** The network whose isolated subnets hold the cluster; functions reach it through {@link RegionalRedis.grantAccess}. */
+  readonly network: IPrivateNetwork;
+  /** Encrypts the data at rest and the AUTH token secret. */
   readonly encryptionKey: kms.IKey;
   /**
    * Production runs a primary and two replicas across Availability Zones with automatic failover and
@@ -23,7 +26,10 @@ export interface RegionalRedisProps {
    * @default false - a single node, no snapshots
    */
   readonly production?: boolean;
-  /** @default - `cache.r7g.large` in production, `cache.t4g.small` otherwise */
+  /**
+   * The ElastiCache node type of every node.
+   * @default - `cache.r7g.large` in production, `cache.t4g.small` otherwise
+   */
   readonly nodeType?: string;
 }
 
@@ -37,7 +43,7 @@ export class RegionalRedis extends Construct {
   readonly replicationGroup: elasticache.CfnReplicationGroup;
   readonly authToken: secretsmanager.Secret;
   readonly securityGroup: ec2.SecurityGroup;
-  private readonly network: PrivateNetwork;
+  private readonly network: IPrivateNetwork;
   private readonly encryptionKey: kms.IKey;
   private readonly readers: iam.IRole[] = [];
 
@@ -101,7 +107,8 @@ export class RegionalRedis extends Construct {
   }
 
   /** Lets a function connect to Redis and read the AUTH token (and nothing else the key protects). */
-  grantAccess(fn: FfcFunction): void {
+  grantAccess(fn: IFfcFunction): void {
+    const role = executionRoleOf(fn.function, 'reading the Redis AUTH token');
     this.network.allow(fn.securityGroup, this.securityGroup, ec2.Port.tcp(REDIS_PORT), `${fn.node.id} uses Redis`);
     fn.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.authToken.secretArn] }),
@@ -111,7 +118,7 @@ export class RegionalRedis extends Construct {
       resourceArns: [this.authToken.secretArn],
       access: 'read',
     });
-    this.readers.push(fn.function.role!);
+    this.readers.push(role);
   }
 
   /**

@@ -122,31 +122,42 @@ export function allowServiceKeyUse(key: kms.IKey, use: ServiceKeyUse): void {
   );
 }
 
+/** Each key's one CloudWatch Logs statement and the log groups it admits so far. */
+const logGroupStatements = new WeakMap<kms.IKey, { statement: iam.PolicyStatement; logGroupArns: string[] }>();
+
 /**
  * The key-policy statement CloudWatch Logs requires for encrypted log groups ("Encrypt log data in CloudWatch
  * Logs using AWS KMS"): the regional Logs principal, limited by the `aws:logs:arn` encryption context to the
- * log groups named by `logGroupNamePatterns`.
+ * log groups named by `logGroupNamePatterns`. Each construct that encrypts a log group with the key calls it
+ * for its own names; the patterns collect in one statement.
  */
 export function allowLogGroupEncryption(key: kms.IKey, logGroupNamePatterns: readonly string[]): void {
   const stack = Stack.of(key);
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'CloudWatchLogsOfThisStage',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.logs}`]: logGroupNamePatterns.map((pattern) =>
-            stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: pattern,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ),
-        },
-      },
+  const arns = logGroupNamePatterns.map((pattern) =>
+    stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: pattern,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }),
   );
+  let entry = logGroupStatements.get(key);
+  if (!entry) {
+    entry = {
+      logGroupArns: [],
+      statement: new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisStage',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+      }),
+    };
+    logGroupStatements.set(key, entry);
+    key.addToResourcePolicy(entry.statement);
+  }
+  entry.logGroupArns.push(...arns.filter((arn) => !entry.logGroupArns.includes(arn)));
+  // Replaces the condition with the whole list: the statement object is already in the key policy.
+  entry.statement.addCondition('ArnLike', {
+    [`kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.logs}`]: [...entry.logGroupArns],
+  });
 }

@@ -12,16 +12,27 @@ export const TARGET_SERVICES_ATTRIBUTE = 'targetServices';
 /** The value of TARGET_SERVICES_ATTRIBUTE that addresses every service. */
 export const ALL_SERVICES = '*';
 
+/** Built by {@link RegionalFanOut}, which documents the defaults; every field is required here. */
 export interface FanOutShardProps extends NestedStackProps {
+  /** Stage name; the queues are `<stage>-fanout-<service>` and `<stage>-fanoutdlq-<service>`. */
   readonly stage: string;
+  /** The services of this shard (from {@link assignShards}); each gets a queue, a dead-letter queue and a subscription. */
   readonly services: readonly string[];
+  /** The regional fan-out topic, in the parent stack. */
   readonly topic: sns.ITopic;
+  /** Encrypts the queues. */
   readonly encryptionKey: kms.IKey;
+  /** The cache updater: an event source mapping per queue invokes it. */
   readonly consumer: lambda.IFunction;
+  /** Messages per invocation from one queue. */
   readonly batchSize: number;
+  /** The maximum concurrency of each queue's event source. */
   readonly maxConcurrencyPerQueue: number;
+  /** Deliveries before a message moves to its dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** The queues' visibility timeout: at least the consumer's timeout. */
   readonly visibilityTimeout: Duration;
+  /** Retain the queues when the stack is deleted. */
   readonly production: boolean;
 }
 

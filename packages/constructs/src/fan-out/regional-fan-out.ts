@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { allowServiceKeyUse, grantKeyUse } from '../encryption';
+import { InvalidPropError, QuotaExceededError } from '../errors';
 import { grantSqsEventSource } from '../function';
 import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
@@ -15,6 +16,7 @@ import { assignShards } from './shards';
 export const MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC = 200;
 
 export interface RegionalFanOutProps {
+  /** Stage name; the topic is `<stage>-flag-changes`, the queues `<stage>-fanout-<service>`. */
   readonly stage: string;
   /** The service ids of the catalogue; each gets a queue, a dead-letter queue and a filtered subscription. */
   readonly services: readonly string[];
@@ -34,11 +36,20 @@ export interface RegionalFanOutProps {
    * @default 2
    */
   readonly maxConcurrencyPerQueue?: number;
-  /** @default 10 */
+  /**
+   * Messages the cache updater receives per invocation from one queue.
+   * @default 10
+   */
   readonly batchSize?: number;
-  /** Deliveries before a message moves to its dead-letter queue. @default 5 */
+  /**
+   * Deliveries before a message moves to its dead-letter queue.
+   * @default 5
+   */
   readonly maxReceiveCount?: number;
-  /** @default false */
+  /**
+   * Production retains the queues (and what they hold) when the stack is deleted.
+   * @default false - queues are deleted with the stack
+   */
   readonly production?: boolean;
 }
 
@@ -58,13 +69,19 @@ export class RegionalFanOut extends Construct {
     const shardCount = props.shardCount ?? 4;
     const maxConcurrencyPerQueue = props.maxConcurrencyPerQueue ?? 2;
     if (props.services.length > MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC) {
-      throw new Error(
-        `${props.services.length} services exceed SNS's ${MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC} filter policies per topic: split the fan-out over several topics`,
+      throw new QuotaExceededError(
+        "SNS's filter policies per topic",
+        props.services.length,
+        MAX_SUBSCRIPTIONS_WITH_FILTERS_PER_TOPIC,
+        'split the services over several RegionalFanOut topics',
       );
     }
     if (maxConcurrencyPerQueue < 2 || maxConcurrencyPerQueue > 1000) {
-      throw new Error(
-        `maxConcurrencyPerQueue must be within 2..1000 (the SQS event source limits), got ${maxConcurrencyPerQueue}`,
+      throw new InvalidPropError(
+        'RegionalFanOut',
+        'maxConcurrencyPerQueue',
+        maxConcurrencyPerQueue,
+        "within 2..1000 (the SQS event source's maximum concurrency limits)",
       );
     }
     this.queueNamePrefix = fanOutQueueNamePrefix(props.stage);

@@ -1,3 +1,5 @@
+import { DuplicateServiceError, FfcConstructError, InvalidPropError } from '../errors';
+
 /** Service ids become queue names and filter values: lowercase kebab-case, at most 40 characters. */
 export const SERVICE_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
@@ -19,7 +21,7 @@ function fnv1a(text: string): number {
  */
 export function shardOf(serviceId: string, shardCount: number): number {
   if (!Number.isInteger(shardCount) || shardCount < 1) {
-    throw new Error(`shardCount must be a positive integer, got ${shardCount}`);
+    throw new InvalidPropError('RegionalFanOut', 'shardCount', shardCount, 'a positive integer');
   }
   return fnv1a(serviceId) % shardCount;
 }
@@ -29,8 +31,12 @@ export function assignShards(serviceIds: readonly string[], shardCount: number):
   const shards: string[][] = Array.from({ length: shardCount }, () => []);
   const seen = new Set<string>();
   for (const id of serviceIds) {
-    if (!SERVICE_ID_PATTERN.test(id)) throw new Error(`service id '${id}' must match ${SERVICE_ID_PATTERN.source}`);
-    if (seen.has(id)) throw new Error(`service id '${id}' is listed twice`);
+    if (!SERVICE_ID_PATTERN.test(id)) {
+      throw new FfcConstructError(
+        `service id '${id}' must match ${SERVICE_ID_PATTERN.source} (it becomes a queue name): use the id from the service catalogue`,
+      );
+    }
+    if (seen.has(id)) throw new DuplicateServiceError(id);
     seen.add(id);
     shards[shardOf(id, shardCount)].push(id);
   }

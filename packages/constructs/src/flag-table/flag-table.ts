@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { RegionError } from '../errors';
 import { resourceName } from '../naming';
 
 export interface FlagTableProps {
@@ -27,11 +28,15 @@ export class FlagTable extends Construct {
     const production = props.production ?? false;
     const here = Stack.of(this).region;
     if (Token.isUnresolved(here)) {
-      throw new Error('FlagTable needs a stack with an explicit region (a global table is created in one region)');
+      throw new RegionError(
+        'FlagTable needs a stack with an explicit region (a global table is created in one region): pass env: { account, region } to its Stack',
+      );
     }
     const replicas = props.regions.filter((region) => region !== here).map((region) => ({ region }));
     if (replicas.length === props.regions.length) {
-      throw new Error(`the stack's region ${here} must be one of the flag regions (${props.regions.join(', ')})`);
+      throw new RegionError(
+        `the stack's region ${here} must be one of the flag regions (${props.regions.join(', ')}): add it to regions or deploy the table from one of them`,
+      );
     }
     this.table = new dynamodb.TableV2(this, 'Resource', {
       tableName: resourceName(props.stage, 'flags'),

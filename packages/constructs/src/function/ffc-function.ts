@@ -4,10 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { MissingRoleError } from '../errors';
 import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
-import { PrivateNetwork } from '../network';
+import { IPrivateNetwork } from '../network';
 
 /**
  * The template metadata key under which a function records the AWS API actions its handler code calls, so a
@@ -16,6 +17,7 @@ import { PrivateNetwork } from '../network';
 export const HANDLER_CALLS_METADATA = 'ffc:handlerCalls';
 
 export interface FfcFunctionProps {
+  /** Stage name; the function is `<stage>-<purpose>` and its log group `/aws/lambda/<stage>-<purpose>`. */
   readonly stage: string;
   /** What the function does, e.g. `validator`; the function is named `<stage>-<purpose>`. */
   readonly purpose: string;
@@ -26,34 +28,68 @@ export interface FfcFunctionProps {
    * (logs, traces, network interfaces, event source polling) is not listed. Recorded in the template.
    */
   readonly handlerCalls: readonly string[];
-  readonly network: PrivateNetwork;
+  /** The network the function runs in: its private subnets, and the endpoints it is allowed to call through. */
+  readonly network: IPrivateNetwork;
   /** Encrypts the environment variables and the log group. */
   readonly encryptionKey: kms.IKey;
+  /** How long one invocation may run; queues consuming into the function size their visibility timeout from it. */
   readonly timeout: Duration;
-  /** @default 512 */
+  /**
+   * Memory in MB (CPU grows with it).
+   * @default 512
+   */
   readonly memorySize?: number;
-  /** @default - none */
+  /**
+   * Environment variables besides `STAGE`, which is always set.
+   * @default - none
+   */
   readonly environment?: Record<string, string>;
-  /** @default - unreserved */
+  /**
+   * Concurrent executions reserved for (and capping) the function.
+   * @default - unreserved: the function shares the region's unreserved concurrency
+   */
   readonly reservedConcurrentExecutions?: number;
   /** Longer log retention and a retained log group. @default false */
   readonly production?: boolean;
 }
 
+/** What constructs that wire a function need of it; {@link FfcFunction} is the implementation. */
+export interface IFfcFunction extends IConstruct {
+  /** The Lambda function itself. */
+  readonly function: lambda.IFunction;
+  /** Where the function logs: verification queries it, so it must be the function's own group. */
+  readonly logGroup: logs.ILogGroup;
+  /** The function's own security group: grant it exactly the network paths its handler uses. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** How long one invocation may run. */
+  readonly timeout: Duration;
+}
+
 /**
- * The one way this library makes a Lambda function: Node.js on arm64, in the private subnets with a security
- * group of its own (no egress until something is allowed), JSON logs in an explicit, encrypted log group
- * whose retention comes from the stage, X-Ray tracing on. The role has a generated name: IAM names are
+ * The execution role of `fn`, for constructs that add statements or name it in a resource policy. A function
+ * imported without a role has none: that is a wiring mistake, reported as {@link MissingRoleError}.
+ */
+export function executionRoleOf(fn: lambda.IFunction, purpose: string): iam.IRole {
+  if (!fn.role) throw new MissingRoleError(fn.node.path, purpose);
+  return fn.role;
+}
+
+/**
+ * The one way this library makes a Lambda function: Node.js 24 (the handlers' bundle target) on arm64, in the
+ * private subnets with a security group of its own (no egress until something is allowed), JSON logs in an
+ * explicit, encrypted log group whose retention comes from the stage, X-Ray tracing on. The role has a generated name: IAM names are
  * global to the account, and every region deploys the same function.
  */
-export class FfcFunction extends Construct {
+export class FfcFunction extends Construct implements IFfcFunction {
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   /** The function's own security group: grant it exactly the network paths its handler uses. */
   readonly securityGroup: ec2.SecurityGroup;
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: FfcFunctionProps) {
     super(scope, id);
+    this.timeout = props.timeout;
     const production = props.production ?? false;
     const functionName = resourceName(props.stage, props.purpose);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -90,7 +126,8 @@ export class FfcFunction extends Construct {
       code: props.code,
       timeout: props.timeout,
       memorySize: props.memorySize ?? 512,
-      environment: { STAGE: props.stage, NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // No --enable-source-maps: the handlers are bundled without source maps, and the flag only slows every stack trace.
+      environment: { STAGE: props.stage, ...props.environment },
       environmentEncryption: props.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       vpc: props.network.vpc,

@@ -1,8 +1,10 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { allowLogGroupEncryption } from '../encryption';
 import { resourceName } from '../naming';
 
 /** AWS APIs the regional path calls from inside the VPC, each through an interface endpoint. */
@@ -27,22 +29,43 @@ const RESOURCE_SCOPED_ENDPOINTS: ReadonlySet<string> = new Set([
   'SecretsManager',
 ]);
 
+/** What constructs placed in the network need of it; {@link PrivateNetwork} is the implementation. */
+export interface IPrivateNetwork extends IConstruct {
+  /** The VPC, whose isolated subnets hold the functions and data stores. */
+  readonly vpc: ec2.IVpc;
+  /** Lets a function's security group reach the AWS APIs through the interface endpoints (HTTPS). */
+  allowApiCalls(functionGroup: ec2.ISecurityGroup): void;
+  /** Lets a function reach DynamoDB through the gateway endpoint. */
+  allowDynamoDb(functionGroup: ec2.ISecurityGroup): void;
+  /** Opens `port` from one function's security group to a data store's, and nothing else. */
+  allow(functionGroup: ec2.ISecurityGroup, target: ec2.ISecurityGroup, port: ec2.Port, description: string): void;
+}
+
 export interface PrivateNetworkProps {
+  /** Stage name; the VPC is named `<stage>-network` and its flow logs go to `/ffc/<stage>/vpc-flow-logs`. */
   readonly stage: string;
   /**
    * Production spreads across three Availability Zones.
    * @default false - two Availability Zones
    */
   readonly production?: boolean;
-  /** @default - `10.40.0.0/16` */
+  /**
+   * The VPC's address range; each Availability Zone gets a /22 of it.
+   * @default - `10.40.0.0/16`
+   */
   readonly cidr?: string;
+  /**
+   * Encrypts the flow-log group (the key policy admits CloudWatch Logs for it).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
  * A VPC with isolated subnets only — no internet gateway, no NAT: handlers, Redis and OpenSearch reach
  * AWS APIs through VPC endpoints and nothing has a public path in or out.
  */
-export class PrivateNetwork extends Construct {
+export class PrivateNetwork extends Construct implements IPrivateNetwork {
   readonly vpc: ec2.Vpc;
   private readonly endpointSecurityGroup: ec2.SecurityGroup;
 
@@ -57,8 +80,11 @@ export class PrivateNetwork extends Construct {
       subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
       restrictDefaultSecurityGroup: true,
     });
+    const flowLogsName = `/ffc/${props.stage}/vpc-flow-logs`;
+    if (props.encryptionKey) allowLogGroupEncryption(props.encryptionKey, [flowLogsName]);
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      logGroupName: `/ffc/${props.stage}/vpc-flow-logs`,
+      logGroupName: flowLogsName,
+      encryptionKey: props.encryptionKey,
       retention: production ? logs.RetentionDays.ONE_YEAR : logs.RetentionDays.ONE_WEEK,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -86,10 +112,23 @@ export class PrivateNetwork extends Construct {
     this.vpc
       .addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] })
       .addToPolicy(this.perimeterStatement(account, true));
+    // A custom resource in these subnets answers CloudFormation with a PUT to a presigned URL of CloudFormation's
+    // response bucket (AWS::CloudFormation::CustomResource: "custom resources in the VPC must have access to
+    // CloudFormation-specific S3 buckets"); the endpoint admits that and nothing else.
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] }).addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFormationResponsesOnly',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [
+          `arn:${Aws.PARTITION}:s3:::cloudformation-custom-resource-response-${responseBucketRegion(this)}/*`,
+        ],
+      }),
+    );
   }
 
   /** Lets a function's security group reach the AWS APIs through the interface endpoints (HTTPS). */
-  allowApiCalls(functionGroup: ec2.SecurityGroup): void {
+  allowApiCalls(functionGroup: ec2.ISecurityGroup): void {
     this.allow(
       functionGroup,
       this.endpointSecurityGroup,
@@ -103,12 +142,12 @@ export class PrivateNetwork extends Construct {
    * list, whose id CloudFormation cannot resolve, so this is HTTPS to any address: with no internet gateway or
    * NAT in the VPC, only the gateway endpoint and the interface endpoints answer on it.
    */
-  allowDynamoDb(functionGroup: ec2.SecurityGroup): void {
+  allowDynamoDb(functionGroup: ec2.ISecurityGroup): void {
     functionGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'DynamoDB through the gateway endpoint');
   }
 
   /** Opens `port` from one function's security group to a data store's (Redis, OpenSearch), and nothing else. */
-  allow(functionGroup: ec2.SecurityGroup, target: ec2.SecurityGroup, port: ec2.Port, description: string): void {
+  allow(functionGroup: ec2.ISecurityGroup, target: ec2.ISecurityGroup, port: ec2.Port, description: string): void {
     target.addIngressRule(functionGroup, port, description);
     functionGroup.addEgressRule(target, port, description);
   }
@@ -147,4 +186,10 @@ export class PrivateNetwork extends Construct {
       description: 'VPC flow logs of the ffc network (the flow log grants it its log group)',
     });
   }
+}
+
+/** CloudFormation's response bucket carries the region without dashes (`…-response-useast1`); any, where unknown. */
+function responseBucketRegion(scope: IConstruct): string {
+  const region = Stack.of(scope).region;
+  return Token.isUnresolved(region) ? '*' : region.replace(/-/g, '');
 }

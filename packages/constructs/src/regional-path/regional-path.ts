@@ -3,6 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -15,15 +16,21 @@ import { resourceName } from '../naming';
 import { PrivateNetwork } from '../network';
 import { ValidatorSource } from '../validator';
 import { Verification } from '../verification';
-import { SloAlarms } from './slo-alarms';
+import { SloAlarms, SloBudgets } from './slo-alarms';
 
 /** The Lambda handlers of one region, each a bundled `index.js` exporting `handler`. */
 export interface RegionalHandlers {
+  /** Consumes the flag table's stream: runs the rules, restores rejected writes, publishes accepted ones. */
   readonly validator: lambda.Code;
+  /** Consumes every service's fan-out queue and writes the change into the regional Redis. */
   readonly cacheUpdater: lambda.Code;
+  /** Consumes the "change published" queue in batches and starts one verification workflow per batch. */
   readonly verificationScheduler: lambda.Code;
+  /** Compares what each service applied (Logs Insights results, Redis) with what was published. */
   readonly consistencyChecker: lambda.Code;
+  /** Writes last known good back over a change that failed verification, conditional on the bad version. */
   readonly rollback: lambda.Code;
+  /** Drains the audit queue into OpenSearch with bulk requests. */
   readonly auditWriter: lambda.Code;
 }
 
@@ -65,8 +72,12 @@ export const HANDLER_CALLS: Record<keyof RegionalHandlers, readonly string[]> = 
 };
 
 export interface RegionalPathProps {
+  /** Stage name: every named resource is `<stage>-<purpose>`. */
   readonly stage: string;
-  /** Production: Multi-AZ Redis and OpenSearch, retained data, long retention. @default false */
+  /**
+   * Production: Multi-AZ Redis and OpenSearch, retained data, long retention.
+   * @default false - a test stage: single nodes, destroyed with the stack, 7-day logs
+   */
   readonly production?: boolean;
   /** This region's replica of the flag table (stream of old and new images). */
   readonly flagTable: dynamodb.ITable;
@@ -79,10 +90,21 @@ export interface RegionalPathProps {
    * @default - the handlers bundled with this library
    */
   readonly handlers?: RegionalHandlers;
-  /** @default 4 */
+  /**
+   * Nested stacks the fan-out queues are spread over; fixed for a stage's lifetime (see RegionalFanOutProps.shardCount).
+   * @default 4
+   */
   readonly fanOutShards?: number;
-  /** @default 10 */
+  /**
+   * Verification workflows running at once, within 2..30 (Logs Insights allows 30 concurrent queries per account and region).
+   * @default 10
+   */
   readonly maxConcurrentVerifications?: number;
+  /**
+   * The alarm thresholds per hop.
+   * @default - the mission's budgets: validation 2 s, fan-out 1 s, caches 3 s, verification 15 s, consistency 5 s, rollback 8 s
+   */
+  readonly sloBudgets?: SloBudgets;
 }
 
 /**
@@ -92,6 +114,8 @@ export interface RegionalPathProps {
  */
 export class RegionalPath extends Construct {
   readonly network: PrivateNetwork;
+  /** The region's key: every queue, topic, log group, cache and domain of the path is encrypted with it. */
+  readonly encryptionKey: kms.IKey;
   readonly fanOut: RegionalFanOut;
   readonly redis: RegionalRedis;
   readonly verification: Verification;
@@ -107,7 +131,9 @@ export class RegionalPath extends Construct {
     const { key } = new EncryptionKey(this, 'Key', { stage, purpose: 'regional', production });
     // The function log groups and the state machine's: CloudWatch Logs encrypts them with this key.
     allowLogGroupEncryption(key, [`/aws/lambda/${stage}-*`, `/aws/vendedlogs/states/${stage}-*`]);
-    this.network = new PrivateNetwork(this, 'Network', { stage, production });
+    this.encryptionKey = key;
+    // The VPC flow logs too: every log group of the stage is encrypted the same way.
+    this.network = new PrivateNetwork(this, 'Network', { stage, production, encryptionKey: key });
     const handlers = props.handlers ?? bundledHandlers();
     const common = { REGIONS: props.regions.join(','), PRODUCTION: String(production) };
     const fn = (
@@ -228,6 +254,7 @@ export class RegionalPath extends Construct {
       rollback: rollback.function,
       auditQueue: this.audit.queue,
       auditDeadLetters: this.audit.deadLetters,
+      budgets: props.sloBudgets,
     });
   }
 }

@@ -12,12 +12,18 @@ import { resourceName } from '../naming';
 export const CURRENT_ITEM_SORT_KEY = 'CURRENT';
 
 export interface ValidatorSourceProps {
+  /** Stage name; the failure queue is `<stage>-validator-failures`. */
   readonly stage: string;
   /** The region's replica of the flag table; its stream must carry old and new images. */
   readonly flagTable: dynamodb.ITable;
+  /** The function the stream invokes with each batch of writes to current flag documents. */
   readonly validator: lambda.IFunction;
+  /** Encrypts the failure queue. */
   readonly encryptionKey: kms.IKey;
-  /** @default 3 */
+  /**
+   * Retries of a failing batch (each bisected) before its records go to the failure queue.
+   * @default 3
+   */
   readonly retryAttempts?: number;
 }
 

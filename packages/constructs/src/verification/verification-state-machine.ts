@@ -1,3 +1,4 @@
+import { FLAG_PK_PREFIX, regionalFactUpdate } from '@ffc/identifiers';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,8 +13,12 @@ import { grantKeyUse } from '../encryption';
 import { acknowledgeWildcardResource } from '../nag';
 import { resourceName } from '../naming';
 
-/** The only attributes RecordVerification writes (besides the key): its IAM grant is limited to them. */
-export const VERIFICATION_ITEM_ATTRIBUTES = ['pk', 'sk', 'verifiedVersion', 'verifiedAt'] as const;
+/**
+ * RecordVerification is the store's write of a region's verification fact (`recordVerification`), rendered
+ * into the ASL: the same key, expressions and attributes; its IAM grant is limited to those attributes.
+ */
+const RECORD_VERIFICATION = regionalFactUpdate('verified');
+export const VERIFICATION_ITEM_ATTRIBUTES: readonly string[] = RECORD_VERIFICATION.attributes;
 
 /**
  * An UpdateItem task whose grant names the attributes it may touch (`dynamodb:Attributes`), so the state
@@ -122,18 +127,22 @@ export class VerificationStateMachine extends Construct {
         table: props.flagTable,
         key: {
           // One item per region (pk FLAG#<key>, sk VERIFIED#<region>): regions never race on one item.
-          pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('FLAG#{}', sfn.JsonPath.stringAt('$.flagKey'))),
+          pk: tasks.DynamoAttributeValue.fromString(
+            sfn.JsonPath.format(`${FLAG_PK_PREFIX}{}`, sfn.JsonPath.stringAt('$.flagKey')),
+          ),
           sk: tasks.DynamoAttributeValue.fromString(
-            sfn.JsonPath.format('VERIFIED#{}', sfn.JsonPath.stringAt('$.region')),
+            sfn.JsonPath.format(`${RECORD_VERIFICATION.skPrefix}{}`, sfn.JsonPath.stringAt('$.region')),
           ),
         },
-        updateExpression: 'SET verifiedVersion = :version, verifiedAt = :at',
-        conditionExpression: 'attribute_not_exists(verifiedVersion) OR verifiedVersion < :version',
+        updateExpression: RECORD_VERIFICATION.updateExpression,
+        conditionExpression: RECORD_VERIFICATION.conditionExpression,
+        expressionAttributeNames: { ...RECORD_VERIFICATION.expressionAttributeNames },
         expressionAttributeValues: {
           ':version': tasks.DynamoAttributeValue.numberFromString(
             sfn.JsonPath.jsonToString(sfn.JsonPath.numberAt('$.version')),
           ),
           ':at': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
+          ':region': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.region')),
         },
         resultPath: sfn.JsonPath.DISCARD,
       },

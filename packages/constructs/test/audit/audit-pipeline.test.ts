@@ -1,10 +1,50 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { OPENSEARCH_LOG_DELIVERY_POLICY_NAME, OpenSearchLogDelivery } from '../../src';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  AuditPipeline,
+  AvailabilityZonesError,
+  FfcFunction,
+  OPENSEARCH_LOG_DELIVERY_POLICY_NAME,
+  OpenSearchLogDelivery,
+} from '../../src';
+import { SingleZoneNetwork } from '../support/single-zone-network';
 import { ACCOUNT, REGION, actionsOf, resource, roleStatements, smallRegion } from '../support/small-region';
 
 const { template } = smallRegion();
 const domain = () => resource(template, 'AWS::OpenSearchService::Domain', 'PathAuditDomain').Properties;
+
+describe('AuditPipeline: the domain', () => {
+  test('in the VPC, HTTPS only with TLS 1.2, node-to-node and at-rest encryption, fine-grained access', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      VPCOptions: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      EncryptionAtRestOptions: { Enabled: true, KmsKeyId: Match.anyValue() },
+      AdvancedSecurityOptions: { Enabled: true, MasterUserOptions: { MasterUserARN: Match.anyValue() } },
+    });
+  });
+
+  test('a production domain refuses a network with fewer than two Availability Zones', () => {
+    const stack = new Stack(new App(), 'Region', { env: { account: ACCOUNT, region: REGION } });
+    const network = new SingleZoneNetwork(stack, 'Network');
+    const encryptionKey = new kms.Key(stack, 'Key');
+    const writer = new FfcFunction(stack, 'Writer', {
+      stage: 'pr-7',
+      purpose: 'audit-writer',
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+      handlerCalls: ['es:ESHttpPost'],
+      network,
+      encryptionKey,
+      timeout: Duration.seconds(60),
+    });
+    const pipeline = (production: boolean) =>
+      new AuditPipeline(stack, `Audit${production}`, { stage: 'pr-7', network, encryptionKey, writer, production });
+    expect(() => pipeline(true)).toThrow(AvailabilityZonesError);
+    expect(() => pipeline(false)).not.toThrow();
+  });
+});
 
 describe('AuditPipeline: the writer cannot erase the audit', () => {
   test('the fine-grained-access master user is an admin role apart from the writer', () => {

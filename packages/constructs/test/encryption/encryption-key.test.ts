@@ -1,3 +1,6 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EncryptionKey } from '../../src';
 import { ACCOUNT, REGION, resource, smallRegion } from '../support/small-region';
 
 const { template } = smallRegion();
@@ -25,5 +28,26 @@ describe('the regional key policy', () => {
       expect(Object.keys(statement.Condition.ArnLike)[0]).toMatch(/^kms:EncryptionContext:/);
       expect(JSON.stringify(statement.Condition.ArnLike)).toContain('pr-7-');
     }
+  });
+});
+
+describe('EncryptionKey', () => {
+  const synth = (production: boolean) => {
+    const stack = new Stack(new App(), 'Keys', { env: { account: ACCOUNT, region: REGION } });
+    new EncryptionKey(stack, 'Key', { stage: 'pr-7', purpose: 'messaging', production });
+    return Template.fromStack(stack);
+  };
+
+  test('rotates yearly, is aliased `alias/<stage>-<purpose>`, and a test stage deletes it after the 7-day minimum', () => {
+    const testStage = synth(false);
+    testStage.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
+    testStage.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    testStage.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/pr-7-messaging' });
+  });
+
+  test('production retains the key, with a 30-day deletion window', () => {
+    const production = synth(true);
+    production.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    production.hasResourceProperties('AWS::KMS::Key', { PendingWindowInDays: 30 });
   });
 });

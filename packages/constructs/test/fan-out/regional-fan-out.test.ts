@@ -3,7 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   ALL_SERVICES,
+  DuplicateServiceError,
   EncryptionKey,
+  InvalidPropError,
+  QuotaExceededError,
   RegionalFanOut,
   TARGET_SERVICES_ATTRIBUTE,
   assignShards,
@@ -146,7 +149,8 @@ describe('RegionalFanOut', () => {
 
   test('more services than SNS filter policies per topic is refused', () => {
     const many = Array.from({ length: 201 }, (_, i) => `svc-${i}`);
-    expect(() => build(many)).toThrow(/exceed SNS's 200 filter policies per topic/);
+    expect(() => build(many)).toThrow(QuotaExceededError);
+    expect(() => build(many)).toThrow(/201 exceeds SNS's filter policies per topic \(200\): split the services/);
   });
 });
 
@@ -165,6 +169,7 @@ describe('shard assignment', () => {
 
   test('invalid and duplicate ids are refused', () => {
     expect(() => assignShards(['Checkout'], 4)).toThrow(/must match/);
-    expect(() => assignShards(['checkout', 'checkout'], 4)).toThrow(/listed twice/);
+    expect(() => assignShards(['checkout', 'checkout'], 4)).toThrow(DuplicateServiceError);
+    expect(() => assignShards(['checkout'], 0)).toThrow(InvalidPropError);
   });
 });

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FlagTable } from '../../src';
+import { FlagTable, RegionError } from '../../src';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
@@ -51,6 +51,7 @@ describe('FlagTable', () => {
   });
 
   test('the stack must be in one of the flag regions', () => {
+    expect(() => synth({ region: 'sa-east-1' })).toThrow(RegionError);
     expect(() => synth({ region: 'sa-east-1' })).toThrow(/must be one of the flag regions/);
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { HANDLER_CALLS, HANDLER_CALLS_METADATA } from '../../src';
 import { actionsOf, roleStatements, smallRegion } from '../support/small-region';
 
@@ -66,6 +68,19 @@ describe('FfcFunction', () => {
         expect(Object.keys(statement.Condition.StringEquals)).toEqual(['kms:ViaService']);
         expect(Object.keys(statement.Condition.ArnLike)[0]).toMatch(/^kms:EncryptionContext:/);
       }
+    }
+  });
+});
+
+describe('FfcFunction: the Node.js options match the bundles', () => {
+  const { template } = smallRegion();
+
+  test('no function turns on --enable-source-maps, since the bundles ship no source map', () => {
+    const handlers = path.join(__dirname, '..', '..', 'assets', 'handlers');
+    const maps = fs.readdirSync(handlers).filter((name) => fs.existsSync(path.join(handlers, name, 'index.js.map')));
+    expect(maps).toEqual([]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS ?? '').not.toContain('--enable-source-maps');
     }
   });
 });

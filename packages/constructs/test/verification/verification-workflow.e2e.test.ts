@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FlagAppliedRecord, flagAppliedRecord } from '@ffc/cache';
 import { AuditSink, createConsistencyCheckerHandler, createRollbackHandler, verificationInput } from '@ffc/functions';
@@ -7,7 +7,6 @@ import { FlagStore, createFlagStore, createFlagTable, deleteFlagTable } from '@f
 import { ensureEngines } from '@ffc/tools';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
-
 
 const STAGE = 'pr-7';
 const REGION = 'eu-west-1';
@@ -119,6 +118,40 @@ describe('the synthesised verification workflow with the real checker and rollba
     // A late, older verification does not move the fact backwards (the task's condition fails and is caught).
     await execute('wf-flag', 1, 'change', applied('wf-flag', 1));
     expect(await store.verifiedVersions('wf-flag', [REGION])).toEqual({ [REGION]: 1 });
+  });
+
+  test("the state machine's write and the store's are one record: same attributes, same only-upward condition", async () => {
+    await store.put(change('wf-record', 1, true), { expectedVersion: 0 });
+    await store.put(change('wf-record', 2, false), { expectedVersion: 1 });
+    await execute('wf-record', 1, 'change', applied('wf-record', 1));
+    // The store reads what the state machine wrote, and refuses to lower it or write it again.
+    expect(await store.verifiedVersions('wf-record', [REGION])).toEqual({ [REGION]: 1 });
+    expect(await store.recordVerification('wf-record', REGION, 1)).toEqual({
+      outcome: 'not-newer',
+      verifiedVersion: 1,
+    });
+    // The store raises it; the state machine's late verification of version 1 then leaves it at 2.
+    expect(await store.recordVerification('wf-record', REGION, 2)).toEqual({ outcome: 'recorded', verifiedVersion: 2 });
+    await execute('wf-record', 1, 'change', applied('wf-record', 1));
+    expect(await store.verifiedVersions('wf-record', [REGION])).toEqual({ [REGION]: 2 });
+
+    // A fresh item written each way (the state machine here, the store in another region): the same attributes.
+    await store.put(change('wf-attrs', 1, true), { expectedVersion: 0 });
+    await execute('wf-attrs', 1, 'change', applied('wf-attrs', 1));
+    await store.recordVerification('wf-attrs', 'us-east-1', 1);
+    const item = async (region: string) =>
+      (
+        await client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: 'FLAG#wf-attrs' }, sk: { S: `VERIFIED#${region}` } },
+          }),
+        )
+      ).Item!;
+    const [byStateMachine, byStore] = [await item(REGION), await item('us-east-1')];
+    expect(Object.keys(byStateMachine).sort()).toEqual(['pk', 'region', 'sk', 'verifiedAt', 'verifiedVersion']);
+    expect(Object.keys(byStore).sort()).toEqual(Object.keys(byStateMachine).sort());
+    expect([byStateMachine.region, byStore.region]).toEqual([{ S: REGION }, { S: 'us-east-1' }]);
   });
 
   test('one service missing: the real rollback writes last known good back', async () => {

@@ -2,7 +2,6 @@ import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { synthesisedVerificationDefinition } from './synthesised-definition';
 
-
 const definition = synthesisedVerificationDefinition();
 const NO_WAIT = { SettleBeforeQuery: 0, WaitForResults: 0 };
 

@@ -32,7 +32,7 @@ describe('Verification: the state machine role', () => {
     expect(update?.Condition['ForAllValues:StringEquals']['dynamodb:Attributes']).toEqual([
       ...VERIFICATION_ITEM_ATTRIBUTES,
     ]);
-    expect(VERIFICATION_ITEM_ATTRIBUTES).toEqual(['pk', 'sk', 'verifiedVersion', 'verifiedAt']);
+    expect(VERIFICATION_ITEM_ATTRIBUTES).toEqual(['pk', 'sk', 'verifiedVersion', 'verifiedAt', 'region']);
   });
 });
 

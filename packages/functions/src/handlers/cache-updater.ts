@@ -1,5 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { FlagCache, createFlagCache, flagAppliedRecord, jsonLineLogger, parseFanOutMessage } from '@ffc/cache';
+import {
+  ApplyResult,
+  CacheUnavailableError,
+  FlagCache,
+  createFlagCache,
+  flagAppliedRecord,
+  jsonLineLogger,
+  parseFanOutMessage,
+} from '@ffc/cache';
 // Single modules: this function's bundle needs the grammar, not the DynamoDB client.
 import { CHANGE_KINDS } from '@ffc/store/lib/flag-document';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -22,12 +30,14 @@ export interface CacheUpdaterDeps {
  * service; a failed message is reported alone so the rest of the batch is not delivered again.
  */
 export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>) {
-  const processor = new BatchProcessor(EventType.SQS);
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    // One processor per invocation: it holds the batch's failures, and invocations can overlap in one process.
+    const processor = new BatchProcessor(EventType.SQS);
     const { cache, region, queueNamePrefix, appliedLog = jsonLineLogger } = await deps();
     const applyOne = async (record: SQSRecord) => {
       const service = serviceFromQueueArn(record.eventSourceARN, queueNamePrefix);
-      const result = await cache.apply(parseFanOutMessage(record.body, { kinds: CHANGE_KINDS }), [service]);
+      const change = parseFanOutMessage(record.body, { kinds: CHANGE_KINDS });
+      const result = await ridingOutRedisRestarts(() => cache.apply(change, [service]));
       countOutcome('CacheEntriesApplied', result.applied.length);
       countOutcome('CacheEntriesStale', result.stale.length);
       for (const outcome of result.outcomes) {
@@ -51,6 +61,26 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
     publishOutcomes();
     return response;
   };
+}
+
+/**
+ * How long one message waits for the region's Redis to come back (a failover or restart takes seconds). A
+ * message reported failed is retried only after the queue's visibility timeout (minutes), long after its
+ * verification has judged the change: a restart would turn into a rollback of a good change.
+ */
+export const REDIS_OUTAGE_BUDGET_MS = 8_000;
+
+async function ridingOutRedisRestarts(apply: () => Promise<ApplyResult>): Promise<ApplyResult> {
+  const deadline = Date.now() + REDIS_OUTAGE_BUDGET_MS;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    try {
+      return await apply();
+    } catch (error) {
+      // The script is idempotent (version-monotonic), so applying again after a lost reply is harmless.
+      if (!(error instanceof CacheUnavailableError) || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 async function depsFromEnv(): Promise<CacheUpdaterDeps> {

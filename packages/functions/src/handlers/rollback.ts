@@ -1,5 +1,6 @@
-import { AuditEvent, AuditEventType, parseAuditEvent } from '@ffc/audit/lib/events';
-import { FlagStore, assertRegion } from '@ffc/store';
+import { AuditEventDetails, AuditEventType, buildAuditEvent } from '@ffc/audit/lib/events';
+import { assertRegionCode } from '@ffc/identifiers';
+import { FlagStore } from '@ffc/store';
 import { ACTORS } from '../actors';
 import { countOutcome, publishOutcomes } from '../metrics';
 import { AuditSink } from '../ports/audit-sink';
@@ -32,22 +33,16 @@ export function createRollbackHandler(deps: () => RollbackDeps) {
   return async (input: Verdict): Promise<RollbackResponse> => {
     const verdict = parseVerdict(input);
     const { store, audit, stage, regions } = deps();
-    const event = (type: AuditEventType, details: unknown, idempotencyKey?: string): AuditEvent =>
-      parseAuditEvent(
-        {
-          type,
-          details,
-          stage,
-          region: verdict.region,
-          flagKey: verdict.flagKey,
-          version: verdict.version,
-          actor: ACTORS.rollback,
-          occurredAt: new Date().toISOString(),
-          correlationId: verdict.correlationId,
-          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-        },
-        stage,
-      );
+    const envelope = {
+      stage,
+      region: verdict.region,
+      flagKey: verdict.flagKey,
+      version: verdict.version,
+      actor: ACTORS.rollback,
+      correlationId: verdict.correlationId,
+    };
+    const event = <T extends AuditEventType>(type: T, details: AuditEventDetails[T], idempotencyKey?: string) =>
+      buildAuditEvent(envelope, type, details, idempotencyKey);
     const fromVersion = verdict.version;
     const rolledBack = (toVersion: number) => [
       event('rollback.started', {
@@ -63,7 +58,7 @@ export function createRollbackHandler(deps: () => RollbackDeps) {
     ];
     // Judged now (the region as the table records it, the events as the audit trail takes them), so nothing
     // is refused after the write; the rollback writes version fromVersion + 1.
-    assertRegion(verdict.region);
+    assertRegionCode(verdict.region);
     rolledBack(fromVersion + 1);
 
     const result = await store.rollback(verdict.flagKey, {

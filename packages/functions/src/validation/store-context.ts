@@ -67,7 +67,8 @@ function toHistoryEntry(document: FlagDocument): HistoryEntry {
   const rollout = (document as { rollout?: { percentage?: number } }).rollout;
   return {
     version: document.version,
-    kind: document.kind ?? 'change',
+    // The rules have no archive kind: to them an archive is one more operator change.
+    kind: document.kind === undefined || document.kind === 'archive' ? 'change' : document.kind,
     changedAt: document.changedAt ?? new Date(0).toISOString(),
     changedBy: document.changedBy ?? 'unknown',
     rolloutPercentage: rollout?.percentage,

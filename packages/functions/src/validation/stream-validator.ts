@@ -1,5 +1,5 @@
-import { AuditEvent, InvalidAuditEventError, parseAuditEvent } from '@ffc/audit/lib/events';
-import { CONNECTOR_IDENTITY_PREFIX, FlagChange, ServiceCatalogue, indexCatalogue, validateChange } from '@ffc/rules';
+import { AuditEvent, AuditEventDetails, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/lib/events';
+import { CONNECTOR_IDENTITY_PREFIX, FlagChange, ServiceCatalogue, expectedServices, validateChange } from '@ffc/rules';
 import {
   FlagDocument,
   FlagDocumentTooLargeError,
@@ -7,11 +7,11 @@ import {
   FlagStreamChange,
   InvalidFlagInputError,
   RestoreResult,
+  isArchive,
   isStoredVersion,
 } from '@ffc/store';
 import { canonicalJson } from './canonical-json';
 import { changeOf, fallbackCorrelationId, validationContextFromStore } from './store-context';
-import { targetServices } from './target-services';
 import { UnprocessableInputError } from '../errors';
 import { AuditSink } from '../ports/audit-sink';
 import { ChangePublisher } from '../ports/change-publisher';
@@ -66,22 +66,11 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
     change: Pick<FlagChange, 'flagKey' | 'version'>,
     correlationId: string,
     type: T,
-    details: Extract<AuditEvent, { type: T }>['details'],
+    details: AuditEventDetails[T],
   ): AuditEvent {
-    return parseAuditEvent(
-      {
-        type,
-        details,
-        stage: deps.stage,
-        region: deps.region,
-        flagKey: change.flagKey,
-        version: change.version,
-        actor: deps.actor,
-        occurredAt: new Date().toISOString(),
-        correlationId,
-      },
-      deps.stage,
-    );
+    const { flagKey, version } = change;
+    const envelope = { stage: deps.stage, region: deps.region, flagKey, version, actor: deps.actor, correlationId };
+    return buildAuditEvent(envelope, type, details);
   }
 
   async function publish(
@@ -181,6 +170,48 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
         };
   }
 
+  /**
+   * An archive (kind `archive`, written by the store's `archive`) is published as a tombstone to every
+   * service any version reached: caches keep its version, so an older delivery cannot bring the flag back.
+   * The rules have no archive kind yet, so only its shape is checked here; a malformed one is rejected.
+   */
+  async function archive(stream: FlagStreamChange, document: FlagDocument): Promise<StreamOutcome> {
+    const correlationId = document.correlationId ?? fallbackCorrelationId(document.flagKey, document.version);
+    const problems = archiveProblems(document);
+    if (problems.length > 0) {
+      return reject(stream, document, correlationId, { ruleIds: ['FFC-MODEL'], messages: problems });
+    }
+    // The publisher port and expectedServices take a FlagChange; of a tombstone they read only its identity and
+    // reach, and buildFanOutMessage sends nothing but the identity once it sees `archived`.
+    const tombstone = {
+      flagKey: document.flagKey,
+      stage: deps.stage,
+      version: document.version,
+      kind: 'archive',
+      changedAt: document.changedAt,
+      services: document.services,
+      regions: document.regions,
+      archived: true,
+    } as unknown as FlagChange;
+    const services = expectedServices(tombstone, deps.region, deps.catalogue);
+    if (services.length === 0) return { outcome: 'not-for-this-region' };
+    let archived: AuditEvent;
+    try {
+      archived = auditEvent(document, correlationId, 'flag.archived', {
+        archivedVersion: document.version - 1,
+        reason: clip(String(document.reason)),
+        targetServices: services,
+      });
+    } catch (error) {
+      if (!(error instanceof InvalidAuditEventError)) throw error;
+      return reject(stream, document, correlationId, {
+        ruleIds: ['FFC-MODEL'],
+        messages: error.problems.map((problem) => `audit event: ${problem}`),
+      });
+    }
+    return publish(tombstone, services, correlationId, archived);
+  }
+
   async function violations(change: FlagChange, previous: FlagDocument | undefined): Promise<Rejection | undefined> {
     const verdict = validateChange(change, await validationContextFromStore(deps.store, change, previous, deps));
     if (verdict.valid) return undefined;
@@ -192,6 +223,7 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
     async process(stream: FlagStreamChange): Promise<StreamOutcome | null> {
       const document = stream.newDocument;
       if (!document) return null;
+      if (isArchive(document)) return archive(stream, document);
       let parsed: { change: FlagChange; correlationId: string };
       try {
         parsed = changeOf(document);
@@ -203,11 +235,13 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
         });
       }
       const { change, correlationId } = parsed;
+      // Re-creating an archived flag: it replaces nothing the rules could compare with.
+      const previous = stream.oldDocument && !isArchive(stream.oldDocument) ? stream.oldDocument : undefined;
       const rejection =
-        change.kind === 'change' ? await violations(change, stream.oldDocument) : await forgedSystemWrite(document);
+        change.kind === 'change' ? await violations(change, previous) : await forgedSystemWrite(document);
       if (rejection) return reject(stream, document, correlationId, rejection);
 
-      const services = targetServices(change, deps.region, indexCatalogue(deps.catalogue));
+      const services = expectedServices(change, deps.region, deps.catalogue);
       if (services.length === 0) return { outcome: 'not-for-this-region' };
       let published: AuditEvent;
       try {
@@ -223,4 +257,23 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
       return publish(change, services, correlationId, published);
     },
   };
+}
+
+/** What an archive must name for caches and verification to act on it (the store's `archive` writes all of it). */
+function archiveProblems(document: FlagDocument): string[] {
+  const problems: string[] = [];
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const names = (value: unknown) => Array.isArray(value) && value.every(text);
+  if (document.archiveOf !== document.version - 1) {
+    problems.push(`an archive of version ${document.version} must name archiveOf ${document.version - 1}`);
+  }
+  if (!names(document.services) || (document.services as unknown[]).length === 0) {
+    problems.push('an archive must list the services the flag reached (services)');
+  }
+  if (document.regions !== undefined && !names(document.regions)) problems.push('regions must list region names');
+  if (!text(document.changedBy) || !text(document.reason)) problems.push('an archive must name changedBy and reason');
+  if (typeof document.changedAt !== 'string' || Number.isNaN(Date.parse(document.changedAt))) {
+    problems.push('an archive must carry changedAt, an ISO 8601 instant');
+  }
+  return problems;
 }

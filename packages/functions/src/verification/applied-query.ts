@@ -1,6 +1,7 @@
-// Single modules: the scheduler's bundle needs the grammar, not the DynamoDB client.
+import { FLAG_KEY, identifierProblem, isFlagKey } from '@ffc/identifiers';
+// Single modules: the scheduler's bundle needs the version grammar, not the DynamoDB client.
 import { CHANGE_KINDS, ChangeKind } from '@ffc/store/lib/flag-document';
-import { FLAG_KEY_PATTERN, isStoredVersion } from '@ffc/store/lib/keys';
+import { isStoredVersion } from '@ffc/store/lib/keys';
 import { UnprocessableInputError } from '../errors';
 
 /** A change a verification checks: the services of this region that must serve `version` (or newer). */
@@ -31,8 +32,9 @@ export function parseChangeToVerify(input: unknown, what = 'change'): ChangeToVe
   const problem = (message: string) => new UnprocessableInputError(`${what}: ${message}`);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('must be an object');
   const { flagKey, version, services, correlationId, kind = 'change' } = input as Record<string, unknown>;
-  if (typeof flagKey !== 'string' || !FLAG_KEY_PATTERN.test(flagKey)) {
-    throw problem(`flagKey ${JSON.stringify(flagKey)} must match ${FLAG_KEY_PATTERN.source}`);
+  if (!isFlagKey(flagKey)) {
+    const why = identifierProblem(FLAG_KEY, flagKey);
+    throw problem(`flagKey ${JSON.stringify(flagKey)} must match ${FLAG_KEY.pattern.source}: it ${why}`);
   }
   if (!isStoredVersion(version)) throw problem(`version ${JSON.stringify(version)} must be an integer from 1`);
   if (
@@ -57,7 +59,7 @@ export function parseChangeToVerify(input: unknown, what = 'change'): ChangeToVe
 export function appliedVersionsQuery(flagKeys: readonly string[]): string {
   const keys = [...new Set(flagKeys)].sort();
   for (const key of keys) {
-    if (!FLAG_KEY_PATTERN.test(key)) throw new Error(`refusing to query for invalid flag key '${key}'`);
+    if (!isFlagKey(key)) throw new Error(`refusing to query for invalid flag key '${key}'`);
   }
   return [
     'fields service, flagKey, storedVersion',

@@ -1,4 +1,4 @@
-import { AuditDifference, AuditEvent, InvalidAuditEventError, parseAuditEvent } from '@ffc/audit/lib/events';
+import { AuditDifference, AuditEvent, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/lib/events';
 import { ACTORS } from '../actors';
 import { UnprocessableInputError } from '../errors';
 import { AppliedVersion, ChangeToVerify, parseChangeToVerify } from './applied-query';
@@ -51,7 +51,7 @@ export function checkConsistency(
 
 /** What the consistency checker audits for one verdict (validated): how many applied, then verified or inconsistent. */
 export function verdictAuditEvents(stage: string, verdict: Verdict): AuditEvent[] {
-  const common = {
+  const envelope = {
     stage,
     region: verdict.region,
     flagKey: verdict.flagKey,
@@ -60,19 +60,15 @@ export function verdictAuditEvents(stage: string, verdict: Verdict): AuditEvent[
     occurredAt: new Date().toISOString(),
     correlationId: verdict.correlationId,
   };
-  const applied: AuditEvent = {
-    ...common,
-    type: 'change.applied',
-    details: {
-      appliedCount: verdict.appliedCount,
-      expectedCount: verdict.services.length,
-      missingServices: verdict.differences.filter((d) => d.observedVersion === null).map((d) => d.service),
-    },
-  };
-  const outcome: AuditEvent = verdict.consistent
-    ? { ...common, type: 'change.verified', details: { verifiedServices: verdict.appliedCount } }
-    : { ...common, type: 'change.inconsistent', details: { differences: verdict.differences } };
-  return [applied, outcome].map((event) => parseAuditEvent(event, stage));
+  const applied = buildAuditEvent(envelope, 'change.applied', {
+    appliedCount: verdict.appliedCount,
+    expectedCount: verdict.services.length,
+    missingServices: verdict.differences.filter((d) => d.observedVersion === null).map((d) => d.service),
+  });
+  const outcome = verdict.consistent
+    ? buildAuditEvent(envelope, 'change.verified', { verifiedServices: verdict.appliedCount })
+    : buildAuditEvent(envelope, 'change.inconsistent', { differences: verdict.differences });
+  return [applied, outcome];
 }
 
 /**

@@ -197,6 +197,24 @@ export class InsightsService {
       }));
   }
 
+  /**
+   * Takes `slots` of the concurrency quota until the returned release is called: other users' queries
+   * (dashboards, an operator's investigation) holding the account's quota. Counted like running queries.
+   */
+  occupy(slots: number): () => void {
+    if (!Number.isInteger(slots) || slots < 0) {
+      throw invalidParameter(`slots must be a whole number >= 0, got ${slots}`);
+    }
+    this.active += slots;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active -= slots;
+    };
+  }
+
   /** Clears every timer; queries still Scheduled or Running end Cancelled. */
   close(): void {
     for (const record of this.queries.values()) if (isActive(record.status)) this.end(record, 'Cancelled');

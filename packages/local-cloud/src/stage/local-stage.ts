@@ -6,15 +6,17 @@ import {
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { FlagReader, RedisClient, connectRedis, createFlagReader } from '@ffc/cache';
+import { FlagReader, RedisClient, connectRedis, createFlagCache, createFlagReader } from '@ffc/cache';
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
 import { InsightsService, LogStore } from '../cloudwatch';
 import { createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
+import { DeliveryFaultEffect, FaultableEngine, StreamFault } from './faults';
 import { EventBuses, Queues, Topics } from './messaging';
 import { StageObserver } from './observer';
 import { LocalStateMachine } from './step-functions';
+import { TcpProxy } from './tcp-proxy';
 import { compileEventPattern } from '../events/event-pattern';
 import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
 import { FunctionError, RegionalFunctionRuntime } from '../lambda/function-runtime';
@@ -43,6 +45,11 @@ export interface LocalStageOptions {
   readonly pollIntervalMs?: number;
   /** Simulated services (readers of @ffc/cache) per region. @default true */
   readonly services?: boolean;
+  /**
+   * Reach OpenSearch and every region's Redis through a loopback proxy, so `cutEngine` can take one away
+   * from this stage alone (the engines stay up for everyone else). @default false
+   */
+  readonly faultInjection?: boolean;
 }
 
 /** One fan-out delivery that fails: the cache updater's invocation for it reports the message as failed. */
@@ -50,6 +57,10 @@ export interface DeliveryFault {
   readonly region: string;
   readonly service: string;
   readonly matches: (message: { flagKey?: string; version?: number }) => boolean;
+  /** @default 'fail' */
+  readonly effect?: DeliveryFaultEffect;
+  /** For `delay`. @default 2 */
+  readonly delaySeconds?: number;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -82,6 +93,13 @@ export class LocalStage {
   private readonly redis = new Map<string, RedisClient>();
   /** Fan-out deliveries failing on purpose (the demo's failing service), checked at every delivery. */
   readonly faults: DeliveryFault[] = [];
+  /** Validator stream records failing or replayed on purpose, checked at every invocation. */
+  readonly streamFaults: StreamFault[] = [];
+  /** Extra replication lag into a region's replica (one replica behind), read at every replicated write. */
+  readonly replicaDelayMs = new Map<string, number>();
+  private readonly proxies = new Map<string, TcpProxy>();
+  /** Messages a delivery fault sent (a duplicate, a held-back message): never faulted again. */
+  private readonly faultCopies = new Set<string>();
   private gateway?: Gateway;
   model!: StageModel;
   queues!: Queues;
@@ -115,6 +133,8 @@ export class LocalStage {
   }
 
   redisUrl(region: string): string {
+    const proxy = this.proxies.get(`redis:${region}`);
+    if (proxy) return `redis://127.0.0.1:${proxy.port}`;
     const index = this.model.regions.indexOf(region);
     const port = this.options.engines.redisPorts[index];
     if (port === undefined) {
@@ -123,6 +143,48 @@ export class LocalStage {
       );
     }
     return `redis://127.0.0.1:${port}`;
+  }
+
+  /**
+   * Takes an engine away from this stage for `ms` (needs `faultInjection`): every open connection dropped,
+   * new ones refused, then reachable again — OpenSearch stopped, or a region's Redis restarted (its data
+   * kept, as a replica failover or a persisted restart would). Resolves when the engine is back.
+   */
+  cutEngine(engine: FaultableEngine, ms: number): Promise<void> {
+    const name = engine === 'opensearch' ? engine : `redis:${engine.redis}`;
+    const proxy = this.proxies.get(name);
+    if (!proxy) {
+      throw new LocalCloudError(`no proxy for ${name}: start the stage with faultInjection (and a region it has)`);
+    }
+    return proxy.outage(ms);
+  }
+
+  /** Holds `slots` of a region's Logs Insights concurrency quota until the returned release is called. */
+  occupyLogsQueries(region: string, slots: number): () => void {
+    return this.insightsOf(region).occupy(slots);
+  }
+
+  /** The most Logs Insights queries (and held slots) running at once in a region since the stage started. */
+  maxConcurrentLogsQueries(region: string): number {
+    return this.insightsOf(region).maxConcurrentQueriesObserved;
+  }
+
+  /** How many Logs Insights queries a region has started since the stage started. */
+  logsQueriesStarted(region: string): number {
+    return this.insightsOf(region).describeQueries().length;
+  }
+
+  private insightsOf(region: string): InsightsService {
+    const insights = this.insights.get(region);
+    if (!insights) throw new LocalCloudError(`the stage has no region ${region}`);
+    return insights;
+  }
+
+  private async startProxy(name: string, host: string, port: number): Promise<TcpProxy> {
+    const proxy = await TcpProxy.start({ host, port });
+    this.proxies.set(name, proxy);
+    this.stoppers.push(() => proxy.close());
+    return proxy;
   }
 
   private async startAll(): Promise<void> {
@@ -136,10 +198,23 @@ export class LocalStage {
         `the stage has ${topRegions.length} regions but ${options.engines.redisPorts.length} local Redis servers`,
       );
     }
+    let opensearchUrl = options.engines.opensearchUrl;
+    if (options.faultInjection) {
+      const url = new URL(opensearchUrl);
+      const proxy = await this.startProxy('opensearch', url.hostname, Number(url.port));
+      url.port = String(proxy.port);
+      opensearchUrl = url.toString().replace(/\/$/, '');
+      for (const [i, region] of topRegions.entries()) {
+        await this.startProxy(`redis:${region}`, '127.0.0.1', options.engines.redisPorts[i]);
+      }
+    }
     this.model = buildStageModel(stacks, options.assemblyDirectory, {
       gatewayUrl: this.gateway.url,
-      redisUrl: (region) => `redis://127.0.0.1:${options.engines.redisPorts[topRegions.indexOf(region)]}`,
-      opensearchUrl: options.engines.opensearchUrl,
+      redisUrl: (region) =>
+        this.proxies.has(`redis:${region}`)
+          ? `redis://127.0.0.1:${this.proxies.get(`redis:${region}`)!.port}`
+          : `redis://127.0.0.1:${options.engines.redisPorts[topRegions.indexOf(region)]}`,
+      opensearchUrl,
     });
     const model = this.model;
     if (model.globalTables.length !== 1) {
@@ -155,7 +230,10 @@ export class LocalStage {
         ...local,
         tableName: table.tableName,
         regions: table.regions,
-        lagMs: options.replicationLagMs ?? 0,
+        lagMs: (from, to) => {
+          const lag = options.replicationLagMs ?? 0;
+          return (typeof lag === 'function' ? lag(from, to) : lag) + (this.replicaDelayMs.get(to) ?? 0);
+        },
         pollIntervalMs: options.pollIntervalMs ?? 25,
         onError: (error) => this.observer.error('replication', error),
       });
@@ -239,8 +317,8 @@ export class LocalStage {
     for (const [region, services] of this.services) {
       const redis = connectRedis({ url: this.redisUrl(region) } as never);
       this.redis.set(region, redis);
-      // These servers are the local cloud's own (tools/engines cloud): empty caches, as in a new stage.
-      await redis.flushdb();
+      // Empty caches, as in a new stage; other stages on the same server keep theirs (keys are per stage).
+      await createFlagCache({ redis, stage: this.options.stage }).clear();
       this.stoppers.push(() => void redis.disconnect());
       const readers = services.map((service) =>
         createFlagReader({
@@ -289,8 +367,26 @@ export class LocalStage {
         async (event) => {
           const faults = faultsHere();
           if (faults.length === 0) return this.invoke(mapping.region, fn.name, event);
-          const failing = event.Records.filter((r) => faults.some((f) => f.matches(safeJson(r.body))));
-          const rest = event.Records.filter((r) => !failing.includes(r));
+          // A copy a fault sent is delivered as it is: faulting it again would duplicate or delay it forever.
+          const copies = event.Records.filter((r) => this.faultCopies.delete(r.messageId));
+          const matching = (effect: DeliveryFaultEffect) =>
+            event.Records.filter(
+              (r) =>
+                !copies.includes(r) &&
+                faults.some((f) => (f.effect ?? 'fail') === effect && f.matches(safeJson(r.body))),
+            );
+          const delayed = matching('delay');
+          for (const record of [...delayed, ...matching('duplicate')]) {
+            const delay = faults.find((f) => f.effect === 'delay' && f.matches(safeJson(record.body)));
+            const copy = queue.send({
+              body: record.body,
+              delaySeconds: delayed.includes(record) ? (delay?.delaySeconds ?? 2) : 0,
+            });
+            this.faultCopies.add(copy.messageId);
+          }
+          // A held-back message is acknowledged here: its copy, sent with a delay, is the one delivered.
+          const failing = matching('fail');
+          const rest = event.Records.filter((r) => !failing.includes(r) && !delayed.includes(r));
           const response = rest.length
             ? ((await this.invoke(mapping.region, fn.name, { Records: rest })) as {
                 batchItemFailures?: { itemIdentifier: string }[];
@@ -351,7 +447,21 @@ export class LocalStage {
         const records = filters.length ? event.Records.filter((r) => filters.some((f) => f.matches(r))) : event.Records;
         this.observer.streamDelivered(mapping.region, records);
         if (records.length === 0) return { batchItemFailures: [] };
-        return this.invoke(mapping.region, fn.name, { ...event, Records: records });
+        const faults = this.streamFaults.filter((f) => f.region === mapping.region && records.some(f.matches));
+        if (faults.some((f) => f.effect === 'crash')) {
+          this.observer.invoked(mapping.region, fn.name, { ...event, Records: records }, Date.now(), Date.now());
+          throw new FunctionError(fn.name, 'Runtime.OutOfMemory', 'a stream fault crashed the function on this batch');
+        }
+        const invocation = { ...event, Records: records };
+        for (const fault of faults) {
+          // A replay is another delivery of records already handled: its response goes nowhere.
+          setTimeout(
+            () =>
+              void this.invoke(mapping.region, fn.name, invocation).catch((e) => this.observer.error(mapping.where, e)),
+            fault.delayMs ?? 1000,
+          ).unref();
+        }
+        return this.invoke(mapping.region, fn.name, invocation);
       },
       { onError: (error: Error) => this.observer.error(mapping.where, error) },
     );
@@ -446,9 +556,13 @@ export class LocalStage {
       },
       sqs: {
         sendMessage: async (_ctx: unknown, input: any) => {
-          const sent = this.queues
-            .url(input.QueueUrl)
-            .send({ body: input.MessageBody, attributes: input.MessageAttributes, delaySeconds: input.DelaySeconds });
+          const queue = this.queues.url(input.QueueUrl);
+          const sent = queue.send({
+            body: input.MessageBody,
+            attributes: input.MessageAttributes,
+            delaySeconds: input.DelaySeconds,
+          });
+          this.observer.sentToQueue(queue.name, [input.MessageBody]);
           return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
         },
         sendMessageBatch: async (_ctx: unknown, input: any) => {
@@ -461,6 +575,10 @@ export class LocalStage {
             });
             return { Id: entry.Id, MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
           });
+          this.observer.sentToQueue(
+            queue.name,
+            (input.Entries as any[]).map((entry) => entry.MessageBody),
+          );
           return { Successful, Failed: [] };
         },
       },

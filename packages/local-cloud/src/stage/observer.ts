@@ -28,6 +28,11 @@ export class StageObserver {
   readonly invocations: InvocationRecord[] = [];
   readonly alerts: { region: string; subject?: string; message: string; at: number }[] = [];
   readonly errors: { where: string; message: string; at: number }[] = [];
+  /** A reader that served a version lower than one it had already served: the invariant "versions only go up" broken. */
+  readonly regressions: { region: string; service: string; flagKey: string; from: number; to: number; at: number }[] =
+    [];
+  /** Message bodies the stage's functions sent to each queue, by queue name (the audit hand-off among them). */
+  readonly queueSends = new Map<string, string[]>();
   private listeners = new Set<() => void>();
 
   timeline(flagKey: string, version: number): VersionTimeline {
@@ -85,6 +90,10 @@ export class StageObserver {
     this.serving.set(region, byService);
     const flags = byService.get(service) ?? new Map<string, number>();
     byService.set(service, flags);
+    const before = flags.get(flagKey);
+    if (before !== undefined && version < before) {
+      this.regressions.push({ region, service, flagKey, from: before, to: version, at: Date.now() });
+    }
     flags.set(flagKey, version);
     const timeline = this.timeline(flagKey, version);
     const regionServed = timeline.served.get(region) ?? new Map<string, number>();
@@ -96,6 +105,12 @@ export class StageObserver {
   /** The version a service's reader serves now, if any. */
   servedVersion(region: string, service: string, flagKey: string): number | undefined {
     return this.serving.get(region)?.get(service)?.get(flagKey);
+  }
+
+  sentToQueue(queueName: string, bodies: readonly string[]): void {
+    const sent = this.queueSends.get(queueName) ?? [];
+    this.queueSends.set(queueName, sent);
+    sent.push(...bodies);
   }
 
   verificationRecorded(region: string, parameters: Record<string, any>): void {

@@ -1,3 +1,4 @@
+import { joinRegexTests } from './joined-regex';
 import { CustomOperator, customOperators } from './operators';
 import { Condition, ConditionValue, FactCondition, RuleDefinition } from './rule-types';
 import { Facts } from '../facts/facts';
@@ -75,8 +76,6 @@ class ConditionWriter {
 export type ViolationScan = (facts: Facts, hits: number[]) => number;
 
 const REGEX_OPERATORS: Record<string, string> = { matches: '', matchesIgnoringCase: 'i' };
-/** Backreferences renumber and named groups clash once patterns are joined: such patterns run alone. */
-const UNJOINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_$]/;
 /** Below this many, one joined regex saves less than the extra test costs. */
 const MIN_REGEX_RUN = 4;
 
@@ -88,8 +87,8 @@ function soleRegexTest(condition: Condition): { fact: string; pattern: string; f
 }
 
 /**
- * Consecutive rules that each test one regex against the same fact (the secret and personal-data
- * detectors), as [first, end) index ranges with the regexes that guard them: one joined regex per flag
+ * Consecutive rules that each test one regex against the same fact (the key-naming patterns, the
+ * personal-data detectors), as [first, end) index ranges with the regexes that guard them: one joined regex per flag
  * set. The scan runs the rules one by one only when a guard matches. `(?:a)|(?:b)` matches a string
  * exactly when `a` or `b` does, so the verdicts are the same, but a clean value costs two passes, not dozens.
  */
@@ -102,12 +101,7 @@ function regexRuns(conditions: readonly Condition[]) {
     while (head && end < conditions.length && soleRegexTest(conditions[end])?.fact === head.fact) end++;
     if (head && end - first >= MIN_REGEX_RUN) {
       const tests = conditions.slice(first, end).map((c) => soleRegexTest(c)!);
-      const alone = tests.filter((t) => UNJOINABLE.test(t.pattern)).map((t) => new RegExp(t.pattern, t.flags));
-      const joined = ['', 'i'].flatMap((flags) => {
-        const patterns = tests.filter((t) => t.flags === flags && !UNJOINABLE.test(t.pattern));
-        return patterns.length ? [new RegExp(patterns.map((t) => `(?:${t.pattern})`).join('|'), flags)] : [];
-      });
-      runs.push({ first, end, fact: head.fact, joined: [...joined, ...alone] });
+      runs.push({ first, end, fact: head.fact, joined: joinRegexTests(tests) });
     }
     first = end;
   }

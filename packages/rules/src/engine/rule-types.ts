@@ -76,6 +76,8 @@ export interface RuleMeta {
  * fires (emits its `violation` event) when the change breaks it.
  */
 export interface RuleDefinition extends RuleMeta {
+  /** Why the rule exists: what goes wrong without it (RULES.md). */
+  readonly why: string;
   readonly properties: {
     readonly name: string;
     readonly conditions: TopLevelCondition;

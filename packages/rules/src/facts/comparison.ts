@@ -9,6 +9,9 @@ export function compareWithCurrent(change: FlagChange, current: FlagChange | und
   const valueChanged = current !== undefined && !sameJson(current.value, change.value);
   const currentExpiry = current?.temporary ? parseInstant(current.expiresAt) : null;
   const topLevel = compareTopLevelKeys(current?.value, change.value);
+  const percentage = change.rollout ? change.rollout.percentage : null;
+  const offValueChanged = current !== undefined && !sameJson(current.offValue, change.offValue);
+  const targetingChanged = current !== undefined && !sameList(current.targeting, change.targeting);
   return {
     currentExists: current !== undefined,
     currentIsOtherFlag: current !== undefined && (current.flagKey !== change.flagKey || current.stage !== change.stage),
@@ -21,6 +24,25 @@ export function compareWithCurrent(change: FlagChange, current: FlagChange | und
     valueChanged,
     anythingChanged: current === undefined || valueChanged || !sameSubstance(current, change),
     effectiveRollout: rolloutShare(change),
+    offValueChanged,
+    // What is served, besides how many get it: a new flag, or another type, value, off value, targeting or prerequisites.
+    contentChanged:
+      current === undefined ||
+      valueChanged ||
+      offValueChanged ||
+      targetingChanged ||
+      current.type !== change.type ||
+      !sameList(current.prerequisites, change.prerequisites),
+    // Who is in the audience, besides the percentage: services, regions, targeting.
+    audienceChanged:
+      current !== undefined &&
+      (targetingChanged ||
+        !sameStrings(current.services, change.services) ||
+        !sameStrings(current.regions, change.regions)),
+    rolloutPartial: percentage !== null && percentage > 0 && percentage < 100,
+    rolloutPercentageChanged:
+      current !== undefined && (current.rollout ? current.rollout.percentage : null) !== percentage,
+    constraintsChanged: current !== undefined && !sameJson(current.constraints, change.constraints),
     bucketByChanged:
       current?.rollout !== undefined &&
       change.rollout !== undefined &&
@@ -52,6 +74,8 @@ function sameSubstance(a: FlagChange, b: FlagChange): boolean {
     a.owner === b.owner &&
     a.temporary === b.temporary &&
     a.expiresAt === b.expiresAt &&
+    a.purpose === b.purpose &&
+    sameJson(a.constraints, b.constraints) &&
     sameStrings(a.services, b.services) &&
     sameStrings(a.regions, b.regions) &&
     sameStrings(a.tags, b.tags) &&
@@ -61,6 +85,12 @@ function sameSubstance(a: FlagChange, b: FlagChange): boolean {
     sameJson(a.targeting, b.targeting) &&
     sameJson(a.prerequisites, b.prerequisites)
   );
+}
+
+/** JSON equality of two optional lists, where absent and empty are the same; most changes have neither. */
+function sameList(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+  if (!a?.length || !b?.length) return !a?.length && !b?.length;
+  return sameJson(a, b);
 }
 
 function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

@@ -95,6 +95,8 @@ const SCOPE_FIELDS = [
   'targeting',
   'prerequisites',
   'variants',
+  'constraints',
+  'purpose',
   'owner',
   'tags',
 ] as const;
@@ -113,6 +115,9 @@ const CONTENT_FIELDS = [
 
 const same = (a: FlagChange, b: FlagChange, fields: readonly (keyof FlagChange)[]) =>
   fields.every((f) => sameJson(a[f], b[f]));
+
+/** Whether two documents serve the same (what a rollback must write back exactly). */
+export const sameContent = (a: FlagChange, b: FlagChange): boolean => same(a, b, CONTENT_FIELDS);
 
 /** The safety valves: changes that are never blocked by pace or process rules, only by integrity ones. */
 export type SafetyValve = 'turn-off' | 'kill-switch' | 'rollback';
@@ -134,7 +139,9 @@ export function safetyValveOf(
   if (change.kind !== 'change' || !current || !same(change, current, SCOPE_FIELDS)) return null;
   // What the others get stays, or is declared for the first time (a flag from before off values turning off).
   if (current.offValue !== undefined && !sameJson(change.offValue, current.offValue)) return null;
-  if (killSwitch && current.value === false && change.value === true) return 'kill-switch';
+  // A kill switch's brake is `true`: engaging it is the valve; releasing it turns the feature back on for
+  // everyone, which is no turn-off even though its exposure (of `true`) drops to nothing.
+  if (killSwitch) return current.value === false && change.value === true ? 'kill-switch' : null;
   const offNow = rolloutShare(change) === 0 && (change.type === 'boolean' || sameJson(change.value, current.value));
   return offNow && rolloutShare(current) > 0 ? 'turn-off' : null;
 }

@@ -1,8 +1,11 @@
 import { ValidationContext } from '../context';
 import { compareWithCurrent } from './comparison';
-import { countCardNumbers, countIbans } from './detectors';
-import { measureExposure, safetyValveOf } from './exposure';
+import { measureConstraints } from './constraints';
+import { measureDependents } from './dependents';
+import { countCardNumbers, countIbans, detectSecrets } from './detectors';
+import { measureExposure, safetyValveOf, sameContent } from './exposure';
 import { jsonByteLength } from './json-size';
+import { measureLifetime } from './lifetime';
 import { duplicateCount } from './lists';
 import { measurePrerequisites } from './prerequisites';
 import { measureScope } from './scope';
@@ -41,7 +44,15 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
   const comparison = compareWithCurrent(change, current, context.now);
   const exposure = measureExposure(change, current, context.catalogue);
   const killSwitch = tags.includes('kill-switch');
-  const losingValue = context.dependents.length ? dependentsLosingValue(change, context) : NO_STRINGS;
+  const dependents = measureDependents(change, context);
+  const constraints = measureConstraints(change);
+  const lifetime = measureLifetime(change, current, context.createdAt, context.now);
+  const valueSecrets = detectSecrets(valueText);
+  const targetingSecrets =
+    targeting.targetingValueStrings.length === 0
+      ? NO_STRINGS
+      : detectSecrets(targeting.targetingValueStrings.join('\n'));
+  const { lastKnownGood } = context;
   // A deprecated service keeps the flags it has; only adding it to a flag is refused.
   const newlyDeprecatedServices =
     scope.deprecatedServiceCount === 0 || !current
@@ -82,6 +93,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueUnsafeNumbers: shape.valueUnsafeNumbers,
     valueLoneSurrogates: shape.valueLoneSurrogates,
     valueText,
+    valueSecrets,
+    valueSecretCount: valueSecrets.length,
     valueCardNumbers: valueText === '' ? 0 : countCardNumbers(valueText),
     valueIbans: valueText === '' ? 0 : countIbans(valueText),
     offValue: offValue ?? null,
@@ -92,6 +105,7 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
       change.type !== 'boolean' &&
       (rollout !== undefined || (change.targeting?.length ?? 0) > 0 || (change.prerequisites?.length ?? 0) > 0),
     variantNames,
+    variantsDeclared: change.variants !== undefined,
     variantNamesClash: variantNames.length === 2 && variantNames[0] === variantNames[1],
     rolloutPercentage: percentage,
     rolloutDecimalPlaces: percentage === null ? null : decimalPlaces(percentage),
@@ -101,6 +115,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     targetingOperators: targeting.targetingOperators,
     targetingTotalValues: targeting.targetingTotalValues,
     targetingValueStrings: targeting.targetingValueStrings,
+    targetingSecrets,
+    targetingSecretCount: targetingSecrets.length,
     emptyTargetingValueLists: targeting.emptyTargetingValueLists,
     maxTargetingValues: targeting.maxTargetingValues,
     duplicateTargetingRules: targeting.duplicateTargetingRules,
@@ -161,6 +177,8 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     metadataText: `${change.description}\n${change.reason}\n${change.ticket ?? ''}`,
     changedBy: change.changedBy,
     changedByIsAutomation: /^(svc|bot|ci)-/.test(change.changedBy),
+    authenticatedWriter: context.authenticatedWriter ?? null,
+    writerMismatch: context.authenticatedWriter !== undefined && context.authenticatedWriter !== change.changedBy,
     ticket: change.ticket ?? null,
     hasTicket: change.ticket !== undefined && change.ticket.trim() !== '',
     approvedBy: change.approvedBy ?? null,
@@ -172,6 +190,27 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     killSwitch,
     temporary: change.temporary ?? null,
     expiresAt: change.expiresAt ?? null,
+    purpose: lifetime.purpose,
+    purposeDeclared: lifetime.purposeDeclared,
+    purposeChanged: lifetime.purposeChanged,
+    flagAgeDays: lifetime.flagAgeDays,
+    expiresAfterCreationDays: lifetime.expiresAfterCreationDays,
+    currentAgeDays: lifetime.currentAgeDays,
+    servesEveryone: lifetime.servesEveryone,
+    currentServesEveryone: lifetime.currentServesEveryone,
+    archiving: context.archiving,
+    ranInLowerStage: context.ranInLowerStage ?? null,
+    hasConstraints: constraints.hasConstraints,
+    constraintProblems: constraints.constraintProblems,
+    constraintProblemCount: constraints.constraintProblemCount,
+    valuesOutsideBounds: constraints.valuesOutsideBounds,
+    valuesOutsideBoundsCount: constraints.valuesOutsideBoundsCount,
+    valuesOutsideEnum: constraints.valuesOutsideEnum,
+    valuesOutsideEnumCount: constraints.valuesOutsideEnumCount,
+    valuesNotMatchingPattern: constraints.valuesNotMatchingPattern,
+    valuesNotMatchingPatternCount: constraints.valuesNotMatchingPatternCount,
+    missingRequiredKeys: constraints.missingRequiredKeys,
+    missingRequiredKeyCount: constraints.missingRequiredKeyCount,
     version: change.version,
     versionIsPositiveInteger: Number.isSafeInteger(change.version) && change.version >= 1,
     changedAt: change.changedAt,
@@ -191,6 +230,10 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     changesByAuthorLastHour: history.changesByAuthorLastHour,
     minutesSinceLastChange: history.minutesSinceLastChange,
     lastChangeKind: history.lastChangeKind,
+    // A flag that does not exist now is created at the version after its history's last (an archive, a
+    // refused creation): 1 for a key never written. Null while a current version exists.
+    creationVersion: current === undefined ? history.highestVersion + 1 : null,
+    creationVersionSkip: current === undefined ? change.version - history.highestVersion - 1 : null,
     prerequisiteCount: prerequisites.prerequisiteCount,
     prerequisiteKeys: prerequisites.prerequisiteKeys,
     selfPrerequisite: prerequisites.selfPrerequisite,
@@ -210,8 +253,15 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     maxPrerequisiteValueBytes: prerequisites.maxPrerequisiteValueBytes,
     prerequisiteDepth: prerequisites.prerequisiteDepth,
     prerequisiteCycle: prerequisites.prerequisiteCycle,
-    dependentsLosingValue: losingValue,
-    dependentsLosingValueCount: losingValue.length,
+    dependentCount: dependents.dependentCount,
+    dependentsLosingValue: dependents.dependentsLosingValue,
+    dependentsLosingValueCount: dependents.dependentsLosingValue.length,
+    dependentsLosingOffValue: dependents.dependentsLosingOffValue,
+    dependentsLosingOffValueCount: dependents.dependentsLosingOffValue.length,
+    dependentsOutliving: dependents.dependentsOutliving,
+    dependentsOutlivingCount: dependents.dependentsOutliving.length,
+    dependentsOutsideServices: dependents.dependentsOutsideServices,
+    dependentsOutsideServicesCount: dependents.dependentsOutsideServices.length,
     currentExists: comparison.currentExists,
     currentIsOtherFlag: comparison.currentIsOtherFlag,
     currentVersion: comparison.currentVersion,
@@ -223,6 +273,20 @@ export function deriveFacts(change: FlagChange, context: ValidationContext) {
     valueChanged: comparison.valueChanged,
     anythingChanged: comparison.anythingChanged,
     effectiveRollout: comparison.effectiveRollout,
+    offValueChanged: comparison.offValueChanged,
+    contentChanged: comparison.contentChanged,
+    audienceChanged: comparison.audienceChanged,
+    rolloutPartial: comparison.rolloutPartial,
+    rolloutPercentageChanged: comparison.rolloutPercentageChanged,
+    constraintsChanged: comparison.constraintsChanged,
+    // The current version has not been verified in every region yet: last known good is an older one.
+    currentUnverified:
+      current !== undefined &&
+      lastKnownGood !== undefined &&
+      lastKnownGood.flagKey === change.flagKey &&
+      lastKnownGood.version < current.version,
+    rollbackDiffersFromLastKnownGood:
+      change.kind === 'rollback' && lastKnownGood !== undefined && !sameContent(change, lastKnownGood),
     exposureBefore: exposure.exposureBefore,
     exposureAfter: exposure.exposureAfter,
     exposureIncreased: exposure.exposureIncreased,
@@ -247,17 +311,6 @@ const NO_TARGETING = Object.freeze(measureTargeting([]));
 const NO_PREREQUISITES = Object.freeze(
   measurePrerequisites({ flagKey: '', prerequisites: [] } as unknown as FlagChange, new Map()),
 );
-
-/** Flags that require this flag's current value and would no longer get it from the change. */
-function dependentsLosingValue(change: FlagChange, { dependents, current }: ValidationContext): readonly string[] {
-  if (!current) return NO_STRINGS;
-  const before = JSON.stringify(current.value);
-  const after = JSON.stringify(change.value);
-  if (before === after) return NO_STRINGS;
-  return dependents
-    .filter((d) => d.prerequisites?.some((p) => p.flagKey === change.flagKey && JSON.stringify(p.value) === before))
-    .map((d) => d.flagKey);
-}
 
 function decimalPlaces(n: number): number {
   const text = String(n);

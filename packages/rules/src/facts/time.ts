@@ -155,7 +155,10 @@ export function measureHistory(history: readonly HistoryEntry[], now: number, ch
   let changesByAuthorLastHour = 0;
   let latestAt = -Infinity;
   let lastChangeKind: ChangeKind | null = null;
+  let highestVersion = 0;
   for (const entry of history) {
+    // Every version ever written counts, however old: a re-created key continues the history.
+    if (entry.version > highestVersion) highestVersion = entry.version;
     const at = parseInstant(entry.changedAt);
     if (at === null || at > from) continue;
     const age = from - at;
@@ -182,5 +185,6 @@ export function measureHistory(history: readonly HistoryEntry[], now: number, ch
     changesByAuthorLastHour,
     minutesSinceLastChange: latestAt === -Infinity ? null : round2((from - latestAt) / MINUTE),
     lastChangeKind,
+    highestVersion,
   };
 }

@@ -35,6 +35,30 @@ export interface TargetingRule {
   readonly values: ReadonlyArray<string | number>;
 }
 
+/**
+ * Bounds declared with the flag that every value it serves must satisfy (AWS AppConfig's attribute
+ * constraints): FFC-TYPE-031 checks they fit the type, FFC-TYPE-032..035 hold `value` and `offValue` to them.
+ */
+export interface ValueConstraints {
+  /** number flags: the smallest value allowed. */
+  readonly minimum?: number;
+  /** number flags: the largest value allowed. */
+  readonly maximum?: number;
+  /** string flags: the only values allowed. */
+  readonly enum?: readonly string[];
+  /** string flags: a regular expression the whole value matches. */
+  readonly pattern?: string;
+  /** json flags: top-level keys every (object) value has. */
+  readonly requiredKeys?: readonly string[];
+}
+
+/**
+ * What a flag is for, which sets how long it may live counted from its creation (Unleash's flag types):
+ * `release` and `experiment` 40 days, `ops` 7 days, `temporary` 90 days, `permanent` for ever.
+ */
+export const FLAG_PURPOSES = ['release', 'experiment', 'ops', 'temporary', 'permanent'] as const;
+export type FlagPurpose = (typeof FLAG_PURPOSES)[number];
+
 /** This flag is only on when `flagKey` currently serves `value`. */
 export interface Prerequisite {
   readonly flagKey: string;
@@ -57,6 +81,10 @@ export interface FlagChange {
    */
   readonly offValue?: JsonValue;
   readonly variants?: Variants;
+  /** Bounds every served value satisfies, declared with the flag. */
+  readonly constraints?: ValueConstraints;
+  /** What the flag is for; absent means `temporary` for a temporary flag, else `permanent`. */
+  readonly purpose?: FlagPurpose;
   /** Service ids from the catalogue, or `['*']` for every service. */
   readonly services: readonly string[];
   /** Regions the value applies in; absent means every region. */

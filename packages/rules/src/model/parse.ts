@@ -1,11 +1,13 @@
 import {
   CHANGE_KINDS,
+  FLAG_PURPOSES,
   FLAG_TYPES,
   FlagChange,
   JsonValue,
   Prerequisite,
   Rollout,
   TargetingRule,
+  ValueConstraints,
   Variants,
 } from './flag-change';
 import { FlagChangeParseError } from './parse-error';
@@ -63,6 +65,8 @@ export function parseFlagChange(input: unknown): FlagChange {
     value: json(doc.value, 'value', 0, budget),
     offValue: optional('offValue', (v, p) => json(v, p, 0, budget)),
     variants: optional('variants', variants),
+    constraints: optional('constraints', constraints),
+    purpose: optional('purpose', (v, p) => oneOf(v, p, FLAG_PURPOSES)),
     services: stringArray(doc.services, 'services'),
     regions: optional('regions', stringArray),
     rollout: optional('rollout', rollout),
@@ -93,6 +97,8 @@ const FIELDS = [
   'value',
   'offValue',
   'variants',
+  'constraints',
+  'purpose',
   'services',
   'regions',
   'rollout',
@@ -125,6 +131,21 @@ function variants(input: unknown, path: string): Variants {
   return {
     on: o.on === undefined ? undefined : string(o.on, `${path}.on`),
     off: o.off === undefined ? undefined : string(o.off, `${path}.off`),
+  };
+}
+
+/** The shape only: whether the bounds fit the flag's type is FFC-TYPE-031's to say, with the rest. */
+function constraints(input: unknown, path: string): ValueConstraints {
+  const o = object(input, path);
+  rejectUnknownFields(o, path, ['minimum', 'maximum', 'enum', 'pattern', 'requiredKeys']);
+  const field = <T>(key: string, parse: (v: unknown, p: string) => T): T | undefined =>
+    o[key] === undefined ? undefined : parse(o[key], `${path}.${key}`);
+  return {
+    minimum: field('minimum', number),
+    maximum: field('maximum', number),
+    enum: field('enum', stringArray),
+    pattern: field('pattern', string),
+    requiredKeys: field('requiredKeys', stringArray),
   };
 }
 

@@ -45,6 +45,8 @@ export interface RuleSpec {
    */
   readonly integrity?: boolean;
   readonly description: string;
+  /** What goes wrong without the rule, in a sentence (RULES.md). */
+  readonly why: string;
   readonly message: string;
   readonly path: string;
   readonly when: TopLevelCondition | FactCondition;
@@ -58,10 +60,14 @@ export const isNoSafetyValve = fact('safetyValve', 'equal', null);
  * rule that is not an integrity rule starts with "not a safety valve".
  */
 export function defineFamily(category: RuleCategory, specs: readonly RuleSpec[]): RuleDefinition[] {
-  return specs.map(({ id, severity = 'error', integrity = false, description, message, path, when }) => {
+  return specs.map(({ id, severity = 'error', integrity = false, description, why, message, path, when }) => {
     const meta = { ruleId: id, category, severity, integrity, description, message, path };
     const conditions = integrity ? ('fact' in when ? all(when) : when) : yieldingToSafetyValves(when);
-    return { ...meta, properties: { name: id, conditions, event: { type: 'violation', params: meta } } };
+    return {
+      ...meta,
+      why,
+      properties: { name: id, conditions, event: { type: 'violation', params: meta } },
+    };
   });
 }
 

@@ -1,19 +1,19 @@
-import { governanceRules } from './governance';
-import { killSwitchRules } from './kill-switch';
-import { lifecycleRules } from './lifecycle';
-import { metadataRules } from './metadata';
-import { namingRules } from './naming';
-import { ownershipRules } from './ownership';
-import { prerequisiteRules } from './prerequisites';
+import { namingRules } from './key';
+import { killSwitchRules } from './kill';
+import { metadataRules } from './meta';
+import { ownershipRules } from './owner';
+import { prerequisiteRules } from './prereq';
+import { governanceRules } from './prod';
 import { rateRules } from './rate';
 import { rolloutRules } from './rollout';
 import { scopeRules } from './scope';
-import { securityRules } from './security';
-import { serviceTierRules } from './service-tier';
+import { securityRules } from './sec';
 import { sizeRules } from './size';
-import { targetingRules } from './targeting';
-import { valueRules } from './value';
-import { versioningRules } from './versioning';
+import { targetingRules } from './target';
+import { lifecycleRules } from './temp';
+import { serviceTierRules } from './tier';
+import { valueRules } from './type';
+import { versioningRules } from './ver';
 import { RuleDefinition } from '../engine/rule-types';
 
 /** Every business rule, in the order they are reported. IDs are stable: never renumber, only add. */

@@ -3,6 +3,7 @@ import { all, anyOf, defineFamily, exceeds, fact, isTrue } from './define';
 export const scopeRules = defineFamily('scope', [
   {
     id: 'FFC-SCOPE-001',
+    why: 'A flag for no service is published to nobody and verified against nothing.',
     integrity: true,
     description: 'A flag targets at least one service (or "*" for all).',
     message: 'services is empty: list the service ids that read this flag, or ["*"]',
@@ -11,6 +12,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-002',
+    why: '"*" with ids is ambiguous and double-counts in fan-out.',
     integrity: true,
     description: '"*" stands alone: it already means every service.',
     message: 'services mixes "*" with service ids: use either ["*"] or a list of ids',
@@ -19,6 +21,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-003',
+    why: 'A misspelt service gets nothing and verification waits for it for ever.',
     integrity: true,
     description: 'Every targeted service exists in the catalogue.',
     message: 'services {unknownServices} are not in the catalogue: check the ids with `ffc services list`',
@@ -27,6 +30,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-004',
+    why: 'Duplicates double-count exposure and fan-out work.',
     integrity: true,
     description: 'Each service is listed once.',
     message: 'services {duplicateServices} are listed more than once: remove the duplicates',
@@ -35,6 +39,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-005',
+    why: 'A service that cannot read the type fails to parse the value.',
     integrity: true,
     description: 'Every targeted service accepts the flag type (the catalogue lists the types each service reads).',
     message: 'services {servicesRejectingType} do not accept {type} flags: remove them or change the type',
@@ -43,6 +48,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-006',
+    why: 'An empty region list means nowhere, which is never what was meant.',
     integrity: true,
     description: 'A regions list, when given, is not empty (omit it for every region).',
     message: 'regions is empty: omit the field for all regions, or list regions',
@@ -51,6 +57,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-007',
+    why: 'A region outside the catalogue has no queue: the change never arrives.',
     integrity: true,
     description: 'Every region exists in the catalogue.',
     message: 'regions {unknownRegions} are not catalogue regions: use AWS region codes such as eu-west-1',
@@ -59,6 +66,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-008',
+    why: 'Duplicates double-count exposure.',
     integrity: true,
     description: 'Each region is listed once.',
     message: 'regions {duplicateRegions} are listed more than once: remove the duplicates',
@@ -67,6 +75,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-009',
+    why: 'A service outside every listed region never gets the change, and verification waits.',
     description: 'Every listed service runs in at least one listed region, or the change never reaches it.',
     message: 'services {servicesOutsideRegions} run in none of the listed regions: add a region or drop the service',
     path: 'regions',
@@ -74,6 +83,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-010',
+    why: 'Long lists hide mistakes in review.',
     severity: 'warning',
     description: 'More than 50 listed services is hard to review: use "*" or split the flag.',
     message: '{serviceCount} services are listed: use ["*"] or split the flag by team',
@@ -82,6 +92,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-011',
+    why: 'Deprecated services are on their way out; new flags there are wasted work.',
     description: 'Deprecated services receive no new flags; the flags they already read keep working.',
     message: 'services {newlyDeprecatedServices} are deprecated: target their replacements',
     path: 'services',
@@ -89,6 +100,7 @@ export const scopeRules = defineFamily('scope', [
   },
   {
     id: 'FFC-SCOPE-012',
+    why: 'A region that runs none of the services is a leftover that misleads readers.',
     description: 'Every listed region runs at least one targeted service.',
     message: 'regions {regionsWithoutServices} run none of the targeted services: remove them',
     path: 'regions',

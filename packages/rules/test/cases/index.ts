@@ -1,19 +1,19 @@
-import { governanceCases } from './governance';
-import { killSwitchCases } from './kill-switch';
-import { lifecycleCases } from './lifecycle';
-import { metadataCases } from './metadata';
-import { namingCases } from './naming';
-import { ownershipCases } from './ownership';
-import { prerequisiteCases } from './prerequisites';
+import { namingCases } from './key';
+import { killSwitchCases } from './kill';
+import { metadataCases } from './meta';
+import { ownershipCases } from './owner';
+import { prerequisiteCases } from './prereq';
+import { governanceCases } from './prod';
 import { rateCases } from './rate';
 import { rolloutCases } from './rollout';
 import { scopeCases } from './scope';
-import { securityCases } from './security';
-import { serviceTierCases } from './service-tier';
+import { securityCases } from './sec';
 import { sizeCases } from './size';
-import { targetingCases } from './targeting';
-import { valueCases } from './value';
-import { versioningCases } from './versioning';
+import { targetingCases } from './target';
+import { lifecycleCases } from './temp';
+import { serviceTierCases } from './tier';
+import { valueCases } from './type';
+import { versioningCases } from './ver';
 import { RuleCases } from '../support/scenario';
 
 /** A compliant and a violating case for every rule, keyed by rule ID. */

@@ -17,6 +17,11 @@ const asConnector = (kind: ChangeKind) => (s: Scenario) => {
   s.change.changedBy = 'ffc-validator';
 };
 
+/** The verifier rolled the flag back `minutes` ago; now the ramp goes on. */
+const rolledBackMinutesAgo = (minutes: number) => (s: Scenario) => {
+  s.context.history = [{ version: 1, kind: 'rollback', changedAt: iso(-minutes * MINUTE), changedBy: 'ffc-verifier' }];
+};
+
 export const rateCases: RuleCases = {
   'FFC-RATE-001': {
     fail: history(10, 2 * MINUTE, 'change', 31 * MINUTE - 18 * MINUTE + 5 * MINUTE),
@@ -59,4 +64,5 @@ export const rateCases: RuleCases = {
     fail: history(5, 3 * MINUTE, 'change', 40 * MINUTE, 'jdoe'),
     pass: history(5, 3 * MINUTE, 'change', 40 * MINUTE, 'asmith'),
   },
+  'FFC-RATE-009': { fail: rolledBackMinutesAgo(30), pass: rolledBackMinutesAgo(61) },
 };

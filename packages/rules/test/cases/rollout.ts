@@ -1,10 +1,26 @@
-import { asNewFlag, inQa, iso, MINUTE, RuleCases, Scenario } from '../support/scenario';
+import { asNewFlag, DAY, inQa, iso, MINUTE, RuleCases, Scenario } from '../support/scenario';
 
 const percent = (percentage: number, bucketBy?: string) => (s: Scenario) => {
   s.change.rollout = bucketBy ? { percentage, bucketBy } : { percentage };
 };
 const lastChangeMinutesAgo = (minutes: number) => (s: Scenario) => {
   s.context.history = [{ version: 1, kind: 'change', changedAt: iso(-minutes * MINUTE), changedBy: 'jdoe' }];
+};
+
+/** Last known good is version `version` of the same content (the current version is 1). */
+const lastKnownGoodAt = (version: number) => (s: Scenario) => {
+  s.context.lastKnownGood = { ...s.context.current!, version };
+};
+/** A running production experiment at 5%. */
+const experiment = (s: Scenario) => {
+  const fields = {
+    purpose: 'experiment' as const,
+    temporary: true,
+    expiresAt: iso(20 * DAY),
+    variants: { on: 'treatment', off: 'control' },
+  };
+  Object.assign(s.change, fields);
+  s.context.current = { ...s.context.current!, ...fields };
 };
 
 export const rolloutCases: RuleCases = {
@@ -66,6 +82,11 @@ export const rolloutCases: RuleCases = {
       s.change.value = false;
       s.context.current = { ...s.context.current!, value: false };
     },
+    pass: (s) => {
+      s.change.value = false;
+      s.change.rollout = undefined;
+      s.context.current = { ...s.context.current!, value: false, rollout: undefined };
+    },
   },
   'FFC-ROLLOUT-013': {
     // 5% of 30, then 10% of 40: the first rollout was never finished.
@@ -76,6 +97,41 @@ export const rolloutCases: RuleCases = {
     pass: (s) => {
       Object.assign(s.change, { type: 'number', value: 40 });
       s.context.current = { ...s.context.current!, type: 'number', value: 30, rollout: undefined };
+    },
+  },
+  'FFC-ROLLOUT-014': {
+    // Still at 5%, and a second service joins: a second ramp inside the first.
+    fail: (s) => {
+      percent(5)(s);
+      s.change.services = ['checkout-receipt', 'checkout-tax'];
+    },
+    pass: (s) => {
+      s.change.rollout = undefined;
+      s.change.services = ['checkout-receipt', 'checkout-tax'];
+      s.context.current = { ...s.context.current!, rollout: undefined };
+    },
+  },
+  'FFC-ROLLOUT-015': {
+    fail: lastKnownGoodAt(0),
+    pass: lastKnownGoodAt(1),
+  },
+  'FFC-ROLLOUT-016': {
+    fail: experiment,
+    pass: (s) => {
+      experiment(s);
+      percent(5)(s);
+      s.change.description = 'One-click checkout experiment for returning customers';
+    },
+  },
+  'FFC-ROLLOUT-017': {
+    fail: (s) => {
+      experiment(s);
+      s.change.rollout = undefined;
+    },
+    pass: (s) => {
+      experiment(s);
+      s.change.rollout = undefined;
+      s.change.targeting = [{ attribute: 'country', operator: 'in', values: ['DE'] }];
     },
   },
 };

@@ -25,7 +25,7 @@ const withFixtures = (s: Scenario) => {
 const catalog = (n: number) => ['checkout-tax', 'checkout-receipt', 'checkout-web', 'checkout-worker'].slice(0, n);
 
 export const scopeCases: RuleCases = {
-  'FFC-SCOPE-001': { fail: services(), pass: services('checkout-receipt') },
+  'FFC-SCOPE-001': { fail: services(), pass: services('checkout-tax') },
   'FFC-SCOPE-002': {
     fail: (s) => {
       asPlatform(s);
@@ -36,8 +36,14 @@ export const scopeCases: RuleCases = {
       services('*')(s);
     },
   },
-  'FFC-SCOPE-003': { fail: services('checkout-receipt', 'checkout-recipt') },
-  'FFC-SCOPE-004': { fail: services('checkout-receipt', 'checkout-receipt') },
+  'FFC-SCOPE-003': {
+    fail: services('checkout-receipt', 'checkout-recipt'),
+    pass: services('checkout-receipt', 'checkout-tax'),
+  },
+  'FFC-SCOPE-004': {
+    fail: services('checkout-receipt', 'checkout-receipt'),
+    pass: services('checkout-receipt', 'checkout-tax'),
+  },
   'FFC-SCOPE-005': {
     fail: (s) => {
       services('checkout-tax')(s);
@@ -50,7 +56,7 @@ export const scopeCases: RuleCases = {
   },
   'FFC-SCOPE-006': { fail: regions(), pass: regions('eu-west-1') },
   'FFC-SCOPE-007': { fail: regions('eu-west-1', 'eu-south-9'), pass: regions('eu-west-1', 'eu-north-1') },
-  'FFC-SCOPE-008': { fail: regions('eu-west-1', 'eu-west-1') },
+  'FFC-SCOPE-008': { fail: regions('eu-west-1', 'eu-west-1'), pass: regions('eu-west-1', 'us-east-1') },
   'FFC-SCOPE-009': {
     fail: (s) => {
       withFixtures(s);

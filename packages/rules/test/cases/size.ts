@@ -27,12 +27,22 @@ export const sizeCases: RuleCases = {
         values: Array.from({ length: 50 }, (__, j) => `segment-${i}-${j}-${'s'.repeat(120)}`),
       }));
     },
+    // The same audience through fewer, shorter values stays far below 128 KB.
+    pass: (s) => {
+      s.change.targeting = [{ attribute: 'segment', operator: 'in', values: ['checkout-beta', 'checkout-early'] }];
+    },
   },
   'FFC-SIZE-005': {
     fail: (s) => {
       s.change.targeting = [
         { attribute: 'accountId', operator: 'in', values: Array.from({ length: 500 }, (_, i) => `acc-${i}`) },
         { attribute: 'tenantId', operator: 'in', values: Array.from({ length: 501 }, (_, i) => `ten-${i}`) },
+      ];
+    },
+    pass: (s) => {
+      s.change.targeting = [
+        { attribute: 'accountId', operator: 'in', values: Array.from({ length: 500 }, (_, i) => `acc-${i}`) },
+        { attribute: 'tenantId', operator: 'in', values: Array.from({ length: 500 }, (_, i) => `ten-${i}`) },
       ];
     },
   },

@@ -81,6 +81,35 @@ const OWNERS = ['checkout', 'platform', 'search', 'nobody'];
 const REASONS = ['Ramp after a clean hour of metrics', 'wip', '', 'EMERGENCY: outage in checkout'];
 const CHANGED_BY = ['jdoe', 'svc-bot', 'ffc-validator', 'admin', 'John Doe'];
 const KINDS: ChangeKind[] = ['change', 'restore', 'rollback'];
+const PURPOSES = [undefined, 'release', 'experiment', 'ops', 'temporary', 'permanent'] as const;
+const CONSTRAINTS: FlagChange['constraints'][] = [
+  undefined,
+  { minimum: 1, maximum: 40 },
+  { minimum: 50, maximum: 10 },
+  { enum: ['blue', 'green'] },
+  { pattern: '[a-z]+' },
+  { pattern: '(a+)+' },
+  { requiredKeys: ['a'] },
+];
+/** Flags that list checkout-one-click as a prerequisite (the reverse dependencies). */
+const DEPENDENTS: FlagChange[][] = [
+  [],
+  [
+    {
+      ...cleanChange(),
+      flagKey: 'checkout-express',
+      prerequisites: [{ flagKey: 'checkout-one-click', value: true }],
+    } as FlagChange,
+  ],
+  [
+    {
+      ...cleanChange(),
+      flagKey: 'checkout-express',
+      services: ['checkout-tax'],
+      prerequisites: [{ flagKey: 'checkout-one-click', value: 30 }],
+    } as FlagChange,
+  ],
+];
 
 export interface GeneratedCase {
   readonly change: FlagChange;
@@ -122,12 +151,17 @@ export function generateCases(count: number, seed = 42): GeneratedCase[] {
       version: pick([1, 2, 2, 3, 2.5]),
       kind: random() < 0.8 ? 'change' : pick(KINDS),
       changedAt: random() < 0.95 ? iso(-Math.floor(random() * 30) * MINUTE) : 'yesterday',
+      purpose: pick(PURPOSES),
+      constraints: pick(CONSTRAINTS),
+      approvedBy: pick([undefined, 'asmith', 'jdoe', 'ci-bot']),
     }) as FlagChange;
     const current = maybe(0.8, () =>
       strip({
         ...cleanChange(),
         version: 1,
         value: pick([true, false, 30]),
+        changedAt: pick([iso(-HOUR), iso(-20 * DAY), iso(-40 * DAY)]),
+        purpose: pick(PURPOSES),
         rollout: maybe(0.7, () => ({ percentage: pick([5, 50, 100]) })),
       }),
     ) as FlagChange | undefined;
@@ -156,7 +190,12 @@ export function generateCases(count: number, seed = 42): GeneratedCase[] {
             : [],
         history,
         // Sometimes the change writes back the last known good content: an operator's rollback.
-        lastKnownGood: current && random() < 0.2 ? { ...change, version: 0 } : undefined,
+        lastKnownGood: current && random() < 0.2 ? { ...change, version: pick([0, 1]) } : undefined,
+        dependents: pick(DEPENDENTS),
+        archiving: random() < 0.1,
+        ranInLowerStage: pick([undefined, true, false]),
+        authenticatedWriter: pick([undefined, undefined, 'jdoe', 'asmith']),
+        createdAt: maybe(0.5, () => iso(-Math.floor(random() * 60) * DAY)),
       },
     });
   }

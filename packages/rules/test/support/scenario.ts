@@ -14,7 +14,10 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** A production change that breaks no rule: version 2 of a tier-2 service's boolean flag, ramping 5% → 10%. */
+/**
+ * A production change that breaks no rule: version 2 of a tier-2 service's boolean flag, ramping 5% → 10%,
+ * approved by a second person.
+ */
 export function cleanChange(): Scenario['change'] {
   return {
     flagKey: 'checkout-one-click',
@@ -28,6 +31,7 @@ export function cleanChange(): Scenario['change'] {
     changedBy: 'jdoe',
     reason: 'Ramp one-click checkout after the A/B test won',
     ticket: 'CHK-1234',
+    approvedBy: 'asmith',
     version: 2,
     kind: 'change',
     changedAt: iso(0),
@@ -42,6 +46,8 @@ export function scenario(): Scenario {
       now: NOW,
       stage: 'live',
       production: true,
+      // It ran in staging first (FFC-PROD-019).
+      ranInLowerStage: true,
       current,
       prerequisites: [],
       history: [{ version: 1, kind: 'change', changedAt: iso(-HOUR), changedBy: 'jdoe', rolloutPercentage: 5 }],
@@ -62,10 +68,10 @@ export function violatedRuleIds(s: Scenario): string[] {
   return validate(s).violations.map((v) => v.ruleId);
 }
 
-/** Per rule: how to break it, and optionally a nearby compliant variant (default: the clean change). */
+/** Per rule: how to break it, and a nearby compliant variant of its own (never just the clean change). */
 export interface RuleCase {
   readonly fail: (s: Scenario) => void;
-  readonly pass?: (s: Scenario) => void;
+  readonly pass: (s: Scenario) => void;
 }
 export type RuleCases = Record<string, RuleCase>;
 

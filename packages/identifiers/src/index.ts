@@ -1,0 +1,4 @@
+export * from './grammar';
+export * from './identifiers';
+export * from './regions';
+export * from './flag-table-items';

@@ -1,0 +1,47 @@
+import { ChaosScenario, auditEventsOf, check, verifiedFlag } from './scenario';
+
+const LAG_MS = 1_500;
+
+/** Last-writer-wins across regions: two writes of the same version, each accepted by its own replica. */
+export const concurrentRegions: ChaosScenario = {
+  name: 'concurrent-regions',
+  fault: `the same flag changed in two regions at once, within a ${LAG_MS} ms replication lag`,
+  minRegions: 2,
+  async run(ctx) {
+    const [a, b] = ctx.regions;
+    const flagKey = await verifiedFlag(ctx, 'lww');
+    ctx.stage.replicaDelayMs.set(a, LAG_MS).set(b, LAG_MS);
+    let writes;
+    try {
+      // Different values, so a cache holding the losing write is told apart from one holding the winner.
+      writes = await Promise.all([ctx.write(flagKey, 2, a), ctx.write(flagKey, 3, b)]);
+    } finally {
+      ctx.stage.replicaDelayMs.delete(a);
+      ctx.stage.replicaDelayMs.delete(b);
+    }
+    const current = await ctx.until('the replicas to agree', async () => {
+      const docs = await Promise.all(ctx.regions.map((r) => ctx.store(r).get(flagKey)));
+      return docs.every((d) => d?.correlationId === docs[0]?.correlationId) ? docs[0]! : undefined;
+    });
+    const winner = writes.find((w) => w.correlationId === current.correlationId);
+    await ctx.verified(flagKey, writes[0].version);
+    const audited = new Set(auditEventsOf(ctx, flagKey).map((e) => e.correlationId));
+    const bothAudited = writes.every((w) => audited.has(w.correlationId));
+    return {
+      flagKeys: [flagKey],
+      checks: [
+        check(
+          'both writes accepted at the same version',
+          writes[0].version === writes[1].version,
+          `v${writes[0].version} in ${a} and ${b}`,
+        ),
+        check(
+          'the audit shows both writes and which won',
+          bothAudited && winner !== undefined,
+          `audited: ${writes.map((w) => `${w.region} ${audited.has(w.correlationId) ? 'yes' : 'no'}`).join(', ')}; table holds ${winner ? `${winner.region}'s write` : 'neither write'}`,
+        ),
+      ],
+      numbers: { version: writes[0].version, winner: winner?.region ?? null },
+    };
+  },
+};
