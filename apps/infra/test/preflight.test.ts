@@ -141,8 +141,9 @@ describe('deploy preflight over the synthesised test and production stages', () 
       const key = find(planted, 'AWS::KMS::Key', 'eu-west-1').resource;
       const logs = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'CloudWatchLogsOfThisStage');
       logs.Principal = { Service: 'logs.amazonaws.com' };
-      // Six functions, the state machine, the flag-stream lookup and the OpenSearch domain log under the regional key.
-      expect(kmsGaps(planted).filter((f) => f.includes('log group'))).toHaveLength(9);
+      // Six functions, the state machine, the flag-stream lookup, the OpenSearch domain and the VPC flow logs: every
+      // log group of the region logs under the regional key.
+      expect(kmsGaps(planted).filter((f) => f.includes('log group'))).toHaveLength(10);
     });
   });
 

@@ -10,6 +10,7 @@ export * from './lambda/stream-event-source';
 export * from './cloudwatch';
 export * from './sns/filter-policy';
 export * from './sqs';
+export * from './stage/audit-index';
 export * from './stage/local-stage';
 export * from './stage/observer';
 export * from './scenarios/demo';

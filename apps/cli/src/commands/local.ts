@@ -9,7 +9,6 @@ import {
   DemoReport,
   HOP_SLOS_MS,
   LocalStage,
-  resetAuditIndex,
   runChaos,
   runDemo,
 } from '@ffc/local-cloud';
@@ -247,8 +246,6 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
     )
     .action(async (names: string[], options: LocalOptions & { json?: boolean; settleTimeout: number }) => {
       const scenarios = names.includes('all') ? CHAOS_SCENARIOS.map((s) => s.name) : names;
-      // The invariants read this stage's audit history: it starts empty, with the deployed index template.
-      await resetAuditIndex(ensureEngines(['opensearch']).opensearchUrl, options.stage);
       const stage = await startLocalStage(options, io, { faultInjection: true });
       try {
         const results = await runChaos(stage, scenarios, chaosChanges, {

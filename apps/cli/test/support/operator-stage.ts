@@ -2,10 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LocalStage, resetAuditIndex } from '@ffc/local-cloud';
+import { LocalStage } from '@ffc/local-cloud';
 import { exampleChange } from '@ffc/rules';
 import { FlagStore, createFlagStore } from '@ffc/store';
-import { ensureEngines } from '@ffc/tools';
 import { Command } from 'commander';
 import { startLocalStage } from '../../src/commands/local';
 import { setChange } from '../../src/commands/set';
@@ -17,11 +16,10 @@ export const STAGE = 'operator';
 
 /**
  * A local stage of 2 regions for the operator tests (stage 'operator', so the demo's 'local' stage is left
- * alone), with an empty audit history that has the deployed index template (LocalStage.start installs none).
+ * alone); LocalStage.start gives it an empty audit history with the deployed index template.
  */
 export async function startOperatorStage(waitScale: number): Promise<LocalStage> {
   const silent: CliIo = { out: () => undefined, err: () => undefined };
-  await resetAuditIndex(ensureEngines(['cloud', 'opensearch']).opensearchUrl, STAGE);
   return startLocalStage({ stage: STAGE, regions: 2, waitScale }, silent);
 }
 

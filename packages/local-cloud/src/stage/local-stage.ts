@@ -12,6 +12,7 @@ import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } fro
 import { InsightsService, LogStore } from '../cloudwatch';
 import { createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
+import { resetAuditIndex } from './audit-index';
 import { DeliveryFaultEffect, FaultableEngine, StreamFault } from './faults';
 import { EventBuses, Queues, Topics } from './messaging';
 import { StageObserver } from './observer';
@@ -221,6 +222,8 @@ export class LocalStage {
       throw new LocalCloudError(`expected one global table, the stage has ${model.globalTables.length}`);
     }
 
+    // An empty audit history with the index template a deployment installs: readable from the first event.
+    await resetAuditIndex(options.engines.opensearchUrl, options.stage);
     const local = { endpoint: options.engines.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS };
     for (const table of model.globalTables) {
       // A local stage starts empty, like a freshly deployed one: no history of an earlier run to replay.

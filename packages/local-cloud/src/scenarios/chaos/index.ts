@@ -15,7 +15,6 @@ import { LocalStage } from '../../stage/local-stage';
 export * from './context';
 export * from './invariants';
 export * from './scenario';
-export * from './audit-index';
 
 /** Every fault scenario, by name (`ffc local chaos NAME`). */
 export const CHAOS_SCENARIOS: readonly ChaosScenario[] = [
