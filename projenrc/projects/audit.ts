@@ -1,6 +1,6 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, publishEntryPoints, subprojectOptions } from '../workspace';
 
 /** `packages/audit`: the audit event model, durable hand-off and the OpenSearch writer and reader. */
 export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject; identifiers: TypeScriptProject }): TypeScriptProject {
@@ -13,6 +13,8 @@ export function auditProject(root: NodeProject, deps: { tools: TypeScriptProject
   addInternalDependency(project, deps.tools, 'dev');
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project);
+  // `events`: the event model without the OpenSearch client, for functions that only record events.
+  publishEntryPoints(project, { events: 'events' });
   addBenchTask(project);
   return project;
 }

@@ -39,7 +39,8 @@ export function cliProject(
   addInternalDependency(project, deps.store);
   // `ffc set` validates with the same store-backed context as every region's stream validator.
   addInternalDependency(project, deps.functions);
-  addInternalDependency(project, deps.tools);
+  // Tests start engines through @ffc/tools; the CLI itself runs `tools/engines` (no DynamoDB Local at run time).
+  addInternalDependency(project, deps.tools, 'dev');
   addInternalDependency(project, deps.localCloud);
   // `ffc demo` and `ffc local up` synthesise the CDK app: it is compiled before the CLI's tests run.
   addInternalDependency(project, deps.infra, 'dev');

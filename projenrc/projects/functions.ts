@@ -1,6 +1,13 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addBenchTask, addInternalDependency, addTypeScriptFolder, finishSubproject, subprojectOptions } from '../workspace';
+import {
+  addBenchTask,
+  addInternalDependency,
+  addTypeScriptFolder,
+  finishSubproject,
+  publishEntryPoints,
+  subprojectOptions,
+} from '../workspace';
 
 const AWS_SDK = '^3.1164.0';
 
@@ -52,6 +59,9 @@ export function functionsProject(
   project.compileTask.spawn(bundle);
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'bundle']);
+  // `writing`: the operator's side of the flag writer (send a write request, wait for it to land), without
+  // the handlers the package's main entry point loads.
+  publishEntryPoints(project, { writing: 'writing/index' });
   addBenchTask(project);
   return project;
 }

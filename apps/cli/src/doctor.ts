@@ -1,6 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { connectRedis } from '@ffc/cache';
-import { EngineSettings } from '@ffc/tools';
+import { LocalEngines } from './local-stage';
 
 export interface EngineCheck {
   readonly engine: 'redis' | 'dynamodb' | 'opensearch';
@@ -23,7 +23,7 @@ async function check(
 
 /** Asks each engine the cheapest real question: Redis PING, DynamoDB ListTables, OpenSearch cluster health. */
 export async function checkEngines(
-  settings: Pick<EngineSettings, 'redisUrl' | 'dynamodbEndpoint' | 'opensearchUrl'>,
+  settings: Pick<LocalEngines, 'redisUrl' | 'dynamodbEndpoint' | 'opensearchUrl'>,
 ): Promise<EngineCheck[]> {
   return Promise.all([
     check('redis', settings.redisUrl, async () => {

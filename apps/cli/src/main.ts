@@ -1,17 +1,12 @@
-import { engineSettings } from '@ffc/tools';
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit';
 import { registerLocalCommands } from './commands/local';
 import { registerRulesCommands } from './commands/rules';
 import { registerSetCommand } from './commands/set';
 import { checkEngines } from './doctor';
+import type { CliIo } from './io';
+import { localEngines } from './local-stage';
 import { registerOperatorCommands } from './operator/register';
-
-/** Writes go through these so tests can capture them. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
@@ -31,7 +26,7 @@ export function createProgram(io: CliIo = processIo): Command {
     )
     .option('--json', 'one JSON object per engine')
     .action(async (options: { json?: boolean }) => {
-      const checks = await checkEngines(engineSettings());
+      const checks = await checkEngines(localEngines());
       for (const c of checks) {
         io.out(
           options.json

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { auditIndexPattern, createAuditClient } from '@ffc/audit';
+import { engineSettings } from '@ffc/tools';
 import { ffc } from './support/run-cli';
 
 /** The last line of `--json` output. */
@@ -37,6 +39,35 @@ describe('ffc demo on a local stage of 2 regions × 156 services', () => {
       'cdk.out-2',
     );
   }, 600_000);
+
+  it("one change's events from every region are in the one history, read by ffc timeline", async () => {
+    // The verified changes of the run just done (stage 'local'): each region verifies each change it served.
+    const client = createAuditClient({ kind: 'http', node: engineSettings().opensearchUrl });
+    const verified = await client
+      .search({
+        index: auditIndexPattern('local'),
+        body: { query: { term: { type: 'change.verified' } }, size: 500 },
+      })
+      .finally(() => client.close());
+    const regionsOf = new Map<string, Set<string>>();
+    for (const hit of verified.body.hits.hits as { _source: { correlationId: string; region: string } }[]) {
+      const { correlationId, region } = hit._source;
+      regionsOf.set(correlationId, (regionsOf.get(correlationId) ?? new Set()).add(region));
+    }
+    const [correlationId] = [...regionsOf].find(([, regions]) => regions.size === 2) ?? [];
+    expect(correlationId).toBeDefined();
+
+    // Only the primary region's writer writes to OpenSearch; the other region's events arrive by forwarding.
+    const timeline = await ffc('timeline', correlationId!, '--stage', 'local', '--json');
+    expect(timeline.exitCode).toBe(0);
+    const records = timeline.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; region: string });
+    const regionsWith = (type: string) => new Set(records.filter((r) => r.type === type).map((r) => r.region));
+    expect(regionsWith('change.verified').size).toBe(2);
+    expect(regionsWith('change.applied').size).toBe(2);
+  }, 60_000);
 
   it('fails when one synthesised filter policy is wrong: the templates drive the local run', async () => {
     // Plant the defect in a copy of the assembly: one service's subscription filters on another id.

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ACCOUNT_STACK_PREFIX, AccountStack } from './account-stack';
 import { stageConfig } from './config';
 import { FlagStoreStack } from './flag-store-stack';
+import { addCfnGuard } from './guard';
 import { RegionalStack } from './regional-stack';
 
 /** Builds every stack of one stage from context. */
@@ -13,13 +14,7 @@ export function buildApp(app: App): App {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // The Control Tower proactive controls (cfn-guard) on request, `-c cfnGuard=true`: they add minutes to a synthesis
   // and still report findings that are open (README, "Policy gates").
-  if (String(app.node.tryGetContext('cfnGuard') ?? 'false') === 'true') {
-    // Loaded only here: a development tool (a devDependency) that no default synthesis or deploy needs.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    const guard: typeof import('@cdklabs/cdk-validator-cfnguard') = require('@cdklabs/cdk-validator-cfnguard');
-    // Its report of a whole stage is larger than Node's default 1 MB output buffer.
-    Validations.of(app).addPlugins(new guard.CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }));
-  }
+  if (String(app.node.tryGetContext('cfnGuard') ?? 'false') === 'true') addCfnGuard(app, config);
   const standardTags = { costCentre: config.costCentre, owner: config.owner, environment: config.stage };
   const store = new FlagStoreStack(app, resourceName(config.stage, 'flag-store'), {
     env: { account: config.account, region: config.primaryRegion },
@@ -27,7 +22,10 @@ export function buildApp(app: App): App {
     description: `Feature Flag Connector flag store (${config.stage})`,
   });
   applyStandardTags(store, standardTags);
-  for (const region of config.regions) {
+  // The primary region first: it holds the one audit history, which the other regions forward to.
+  const regions = [config.primaryRegion, ...config.regions.filter((region) => region !== config.primaryRegion)];
+  let history: RegionalStack | undefined;
+  for (const region of regions) {
     const account = new AccountStack(app, `${ACCOUNT_STACK_PREFIX}${region}`, {
       env: { account: config.account, region },
       description: `Feature Flag Connector: what all stages share in ${region}`,
@@ -44,6 +42,9 @@ export function buildApp(app: App): App {
     regional.addStackDependency(store);
     // OpenSearch checks at domain creation that it may write to the domain's log group.
     regional.addStackDependency(account);
+    // Events forwarded before the history's rule exists would match no rule on the primary bus and be gone.
+    if (history) regional.addStackDependency(history);
+    else history = regional;
     applyStandardTags(regional, standardTags);
   }
   return app;

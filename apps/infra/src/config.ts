@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { assertStageName, isRegionCode } from '@ffc/identifiers';
+import { ChangePolicy, parseChangePolicy, parseChangePolicyJson } from '@ffc/rules';
 import { Node } from 'constructs';
 
 /** Everything that differs between stages; it comes from CDK context (cdk.json defaults, `-c key=value`). */
@@ -12,6 +14,12 @@ export interface StageConfig {
   /** Region of the stack that owns the global table; it must be one of `regions`. */
   readonly primaryRegion: string;
   readonly regions: readonly string[];
+  /**
+   * Production change windows, freezes and their time zone (context `changePolicy`: the policy object, its
+   * JSON, or the path of a JSON file — the same file `ffc set --change-policy` reads).
+   * @default - no windows, no freezes, UTC
+   */
+  readonly changePolicy: ChangePolicy;
 }
 
 function required(node: Node, key: string): string {
@@ -41,6 +49,21 @@ function parseRegions(value: unknown): string[] {
   return regions;
 }
 
+function readChangePolicy(value: unknown): ChangePolicy {
+  if (value === undefined || value === '') return parseChangePolicy({}, "context 'changePolicy'");
+  if (typeof value !== 'string') return parseChangePolicy(value, "context 'changePolicy'");
+  if (value.trim().startsWith('{')) return parseChangePolicyJson(value, "context 'changePolicy'");
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `context 'changePolicy' names the file '${value}', which cannot be read (${(error as Error).message}): pass the policy as JSON or an existing file`,
+    );
+  }
+  return parseChangePolicyJson(text, `context 'changePolicy' (file ${value})`);
+}
+
 export function stageConfig(node: Node, env: NodeJS.ProcessEnv = process.env): StageConfig {
   const production = String(node.tryGetContext('production') ?? 'false');
   if (production !== 'true' && production !== 'false') {
@@ -59,5 +82,6 @@ export function stageConfig(node: Node, env: NodeJS.ProcessEnv = process.env): S
     account: node.tryGetContext('account') ?? env.CDK_DEFAULT_ACCOUNT,
     primaryRegion,
     regions,
+    changePolicy: readChangePolicy(node.tryGetContext('changePolicy')),
   };
 }

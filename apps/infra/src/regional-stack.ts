@@ -1,4 +1,4 @@
-import { FlagTableReplica, RegionalPath } from '@ffc/constructs';
+import { FlagTableReplica, FlagWriter, RegionalPath } from '@ffc/constructs';
 import { serviceCatalogue, servicesInRegion } from '@ffc/rules';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -13,6 +13,8 @@ export interface RegionalStackProps extends StackProps {
 /** One region's path, reading that region's replica of the flag table. */
 export class RegionalStack extends Stack {
   readonly path: RegionalPath;
+  /** In the primary region only: the one way operators' changes enter the flag table. */
+  readonly writer?: FlagWriter;
 
   constructor(scope: Construct, id: string, props: RegionalStackProps) {
     super(scope, id, props);
@@ -25,8 +27,24 @@ export class RegionalStack extends Stack {
       // The same list the validator's expected services are a subset of (@ffc/rules expectedServices).
       services: servicesInRegion(serviceCatalogue, props.region),
       regions: config.regions,
+      // The one audit history (its domain) lives here; every other region forwards to it.
+      primaryRegion: config.primaryRegion,
+      changePolicy: config.changePolicy,
     });
     // In the path's network, logging under its regional key.
     replica.lookUpStreamIn({ network: this.path.network, logEncryptionKey: this.path.encryptionKey });
+    // The home region writes: conditional writes see only their own replica, so one region takes every request.
+    if (props.region === config.primaryRegion) {
+      this.writer = new FlagWriter(this, 'Writer', {
+        stage: config.stage,
+        production: config.production,
+        flagTable: replica.table,
+        network: this.path.network,
+        encryptionKey: this.path.encryptionKey,
+        auditQueue: this.path.audit.queue,
+        regions: config.regions,
+        changePolicy: config.changePolicy,
+      });
+    }
   }
 }

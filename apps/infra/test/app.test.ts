@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../src/app';
 
@@ -38,6 +38,32 @@ describe('the CDK app', () => {
     stackTemplate({ ...CONTEXT, production: 'false' }).hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Delete',
     });
+  });
+
+  test('one audit history: a Multi-AZ domain in the primary region alone, the other regions forwarding to its bus', () => {
+    // primaryRegion is not the first region here, so "primary" cannot mean "first" by accident.
+    const app = buildApp(new App({ context: { ...CONTEXT, production: 'true', primaryRegion: 'us-east-1' } }));
+    const regional = (region: string) => app.node.findChild(`pr-7-region-${region}`) as Stack;
+    const primary = Template.fromStack(regional('us-east-1'));
+    primary.resourceCountIs('AWS::OpenSearchService::Domain', 1);
+    primary.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        ZoneAwarenessEnabled: true,
+        DedicatedMasterEnabled: true,
+        DedicatedMasterCount: 3,
+      }),
+    });
+    primary.hasResourceProperties('AWS::Events::Rule', { Name: 'pr-7-audit-history' });
+    for (const region of ['eu-west-1', 'ap-northeast-1']) {
+      const other = Template.fromStack(regional(region));
+      other.resourceCountIs('AWS::OpenSearchService::Domain', 0);
+      const [forwarding] = Object.values(
+        other.findResources('AWS::Events::Rule', { Properties: { Name: 'pr-7-audit-forwarding' } }),
+      );
+      expect(JSON.stringify(forwarding.Properties.Targets[0].Arn)).toContain(':events:us-east-1:');
+      // Deployed after the primary region's stack, whose rule takes what they forward.
+      expect(regional(region).dependencies).toContain(regional('us-east-1'));
+    }
   });
 
   test.each([

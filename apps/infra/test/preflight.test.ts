@@ -131,7 +131,8 @@ describe('deploy preflight over the synthesised test and production stages', () 
         (s: any) => s.Sid !== 'AlarmsOfThisStage',
       );
       const findings = kmsGaps(planted);
-      expect(findings.length).toBe(12);
+      // One per alarm of the region: the twelve of the path and the audit route's dead letters (AuditRoute).
+      expect(findings.length).toBe(13);
       expect(findings[0]).toMatch(
         /^cloudwatch.amazonaws.com delivers to .*pr-7-alerts .* but its resource policy does not allow sns:Publish$/,
       );
@@ -141,9 +142,9 @@ describe('deploy preflight over the synthesised test and production stages', () 
       const key = find(planted, 'AWS::KMS::Key', 'eu-west-1').resource;
       const logs = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'CloudWatchLogsOfThisStage');
       logs.Principal = { Service: 'logs.amazonaws.com' };
-      // Six functions, the state machine, the flag-stream lookup, the OpenSearch domain and the VPC flow logs: every
-      // log group of the region logs under the regional key.
-      expect(kmsGaps(planted).filter((f) => f.includes('log group'))).toHaveLength(10);
+      // Six functions, the state machine, the flag-stream lookup and the VPC flow logs: every log group of the region
+      // logs under the regional key (eu-west-1 is not the primary region, so it has no audit domain's log group).
+      expect(kmsGaps(planted).filter((f) => f.includes('log group'))).toHaveLength(9);
     });
   });
 
@@ -209,8 +210,12 @@ describe('deploy preflight over the synthesised test and production stages', () 
     });
     test('fails on a policy per stage (the audit domain log policy each stage created)', () => {
       const planted = [testStage, otherStage].map(copy);
-      for (const stage of planted) {
-        const regional = find(stage, 'AWS::OpenSearchService::Domain', 'eu-west-1').t;
+      // Each stage's one audit domain is in its primary region, the first of its regions.
+      for (const [stage, primary] of [
+        [planted[0], 'us-east-1'],
+        [planted[1], 'eu-west-1'],
+      ] as const) {
+        const regional = find(stage, 'AWS::OpenSearchService::Domain', primary).t;
         (regional.template.Resources as Record<string, unknown>).StageLogsPolicy = {
           Type: 'AWS::Logs::ResourcePolicy',
           Properties: { PolicyName: `${stage.stage}-audit-opensearch-logs`, PolicyDocument: '{}' },
@@ -218,10 +223,10 @@ describe('deploy preflight over the synthesised test and production stages', () 
       }
       expect(logsPolicyQuota(planted)).toEqual([
         expect.stringMatching(
-          /^111111111111\/eu-west-1: Logs resource policy 'pr-7-audit-opensearch-logs' belongs to stage pr-7 alone/,
+          /^111111111111\/eu-west-1: Logs resource policy 'pr-8-audit-opensearch-logs' belongs to stage pr-8 alone/,
         ),
         expect.stringMatching(
-          /^111111111111\/eu-west-1: Logs resource policy 'pr-8-audit-opensearch-logs' belongs to stage pr-8 alone/,
+          /^111111111111\/us-east-1: Logs resource policy 'pr-7-audit-opensearch-logs' belongs to stage pr-7 alone/,
         ),
       ]);
     });

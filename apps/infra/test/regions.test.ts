@@ -37,10 +37,20 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
     expect(largest).toBeLessThanOrEqual(450);
   });
 
+  /** Each SNS subscription of a region's fan-out: the services its filter names, and the queue it delivers to. */
+  const subscriptions = (region: string) =>
+    [...templates]
+      .filter(([file]) => file.startsWith(`pr7region${region.replace(/-/g, '')}`))
+      .flatMap(([, t]) =>
+        Object.values(t.Resources)
+          .filter((r) => r.Type === 'AWS::SNS::Subscription')
+          .map((s) => ({
+            filter: s.Properties!.FilterPolicy.targetServices as string[],
+            queueName: t.Resources[s.Properties!.Endpoint['Fn::GetAtt'][0]].Properties!.QueueName as string,
+          })),
+      );
   const filteredServices = (region: string) =>
-    resourcesOfType('AWS::SNS::Subscription', (file) => file.startsWith(`pr7region${region.replace(/-/g, '')}`))
-      .flatMap((s) => s.Properties!.FilterPolicy.targetServices as string[])
-      .filter((service) => service !== '*');
+    subscriptions(region).flatMap((s) => s.filter.filter((service) => service !== '*'));
 
   test("each region's fan-out has one filtered subscription per catalogue service: 156 in each of the twelve", () => {
     // services.json: 156 services, all active, every one in all twelve regions (README, "156 microservices").
@@ -50,6 +60,14 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
       expect(services).toHaveLength(156);
       expect(new Set(services).size).toBe(156);
       expect(services).toEqual(expect.arrayContaining(['checkout-api', 'checkout-cart', 'checkout-session']));
+      // SNS ORs the values of one attribute: a message for this service or for "*" reaches its queue, nothing else.
+      for (const { filter, queueName } of subscriptions(region)) {
+        const service = filter.find((value) => value !== '*');
+        expect({ filter: [...filter].sort(), queueName }).toEqual({
+          filter: ['*', service],
+          queueName: `pr-7-fanout-${service}`,
+        });
+      }
     }
   });
 
@@ -68,6 +86,30 @@ describe('the whole stage: flag store + twelve regions, cdk-nag clean', () => {
       );
       expect(JSON.stringify(lookup.Properties!.Create)).toContain('describeTable');
       expect(JSON.stringify(lookup.Properties!.Create)).toContain('pr-7-flags');
+    }
+  });
+
+  test('one audit history: one OpenSearch domain for the stage, in the primary region; eleven regions forward to it', () => {
+    // The primary region is the first of the regions (no primaryRegion in the context).
+    const primary = REGIONS[0];
+    expect(resourcesOfType('AWS::OpenSearchService::Domain')).toHaveLength(1);
+    expect(
+      resourcesOfType('AWS::OpenSearchService::Domain', (file) => file === `pr-7-region-${primary}.template.json`),
+    ).toHaveLength(1);
+    const domainLogs = resourcesOfType('AWS::Logs::LogGroup').filter((g) =>
+      String(g.Properties!.LogGroupName).startsWith('/ffc/opensearch/'),
+    );
+    expect(domainLogs).toHaveLength(1);
+    // Every region keeps its durable audit queue; all but the primary forward over EventBridge.
+    const auditQueues = resourcesOfType('AWS::SQS::Queue').filter((q) => q.Properties!.QueueName === 'pr-7-audit');
+    expect(auditQueues).toHaveLength(12);
+    const rulesNamed = (name: string) =>
+      resourcesOfType('AWS::Events::Rule').filter((r) => r.Properties!.Name === name);
+    expect(rulesNamed('pr-7-audit-history')).toHaveLength(1);
+    const forwarding = rulesNamed('pr-7-audit-forwarding');
+    expect(forwarding).toHaveLength(11);
+    for (const rule of forwarding) {
+      expect(JSON.stringify(rule.Properties!.Targets[0].Arn)).toContain(`:events:${primary}:`);
     }
   });
 

@@ -1,4 +1,5 @@
-import type { Client } from '@opensearch-project/opensearch';
+import type { API } from '@opensearch-project/opensearch';
+import type { TransportRequestOptions } from '@opensearch-project/opensearch/lib/Transport.js';
 
 /** One document to create: its deterministic id and the partition index it belongs to. */
 export interface AuditDocument {
@@ -30,8 +31,13 @@ export interface BulkRetryOptions {
   readonly refresh?: boolean;
 }
 
-/** The only part of the client the writer needs, so a test can stand in for a misbehaving cluster. */
-export type BulkClient = Pick<Client, 'bulk'>;
+/**
+ * The only part of the client the writer needs, so a test can stand in for a misbehaving cluster: the full
+ * `Client` (`createAuditClient`) is one, and so is the lighter `createAuditBulkClient`.
+ */
+export interface BulkClient {
+  bulk(params: API.Bulk_Request, options?: TransportRequestOptions): Promise<API.Bulk_Response>;
+}
 
 type Failure = Extract<WriteOutcome, { status: 'failed' }>;
 

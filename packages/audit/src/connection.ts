@@ -1,7 +1,9 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { Client } from '@opensearch-project/opensearch';
+import type { ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { AuditConfigurationError } from './errors';
+
+// No runtime import of the full OpenSearch client here: a bundle that needs only a connection must not carry it.
 
 /** How to reach OpenSearch: plain HTTP(S) for the local engine, SigV4 for Amazon OpenSearch Service. */
 export type AuditConnection =
@@ -30,13 +32,17 @@ export interface AuditClientOptions {
   readonly requestTimeoutMs?: number;
 }
 
-export function createAuditClient(connection: AuditConnection, options: AuditClientOptions = {}): Client {
+/** What `createAuditClient` and `createAuditBulkClient` both take from a connection: node, authentication, timeout. */
+export function auditClientOptions(
+  connection: AuditConnection,
+  options: AuditClientOptions = {},
+): ClientOptions & { readonly node: string; readonly requestTimeout: number } {
   if (!/^https?:\/\/[^/]+/.test(connection.node)) {
     throw new AuditConfigurationError(`OpenSearch node '${connection.node}' must be an http(s):// URL`);
   }
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   if (connection.kind === 'http') {
-    return new Client({ node: connection.node, auth: connection.basicAuth, requestTimeout });
+    return { node: connection.node, auth: connection.basicAuth, requestTimeout };
   }
   if (!connection.region) throw new AuditConfigurationError('SigV4 signing needs the region of the domain');
   const signer = AwsSigv4Signer({
@@ -44,7 +50,7 @@ export function createAuditClient(connection: AuditConnection, options: AuditCli
     service: connection.service ?? 'es',
     getCredentials: connection.getCredentials ?? defaultProvider(),
   });
-  return new Client({ ...signer, node: connection.node, requestTimeout });
+  return { Connection: signer.Connection, Transport: signer.Transport, node: connection.node, requestTimeout };
 }
 
 /**

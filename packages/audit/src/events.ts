@@ -1,4 +1,4 @@
-// The producers' entry point (`@ffc/audit/lib/events`): the event model and its validation, without the
+// The producers' entry point (`@ffc/audit/events`): the event model and its validation, without the
 // OpenSearch client, so a Lambda function that only records events stays small.
 export * from './envelope';
 export * from './event-types';

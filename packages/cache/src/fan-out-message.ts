@@ -13,11 +13,12 @@ export type FanOutUpdate = CacheUpdate & { readonly stage: string; readonly corr
 /**
  * The fan-out message body: the change's identity and its whole evaluation spec, nothing else (owner,
  * description, reason stay in the flag table), so the message is never larger than the validated document.
+ * `replaces` names the same-version write (by correlation id) that last-writer-wins replaced with this one.
  */
-export function buildFanOutMessage(update: PublishedUpdate, correlationId?: string): string {
+export function buildFanOutMessage(update: PublishedUpdate, correlationId?: string, replaces?: string): string {
   const { flagKey, stage, version, kind, changedAt } = update;
   const body = isTombstone(update)
-    ? { flagKey, stage, version, kind, changedAt, archived: true, correlationId }
+    ? { flagKey, stage, version, kind, changedAt, archived: true, correlationId, replaces }
     : {
         flagKey,
         stage,
@@ -32,6 +33,7 @@ export function buildFanOutMessage(update: PublishedUpdate, correlationId?: stri
         targeting: update.targeting,
         prerequisites: update.prerequisites,
         correlationId,
+        replaces,
       };
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text);
@@ -74,8 +76,10 @@ export function parseFanOutMessage(body: string, options: ParseFanOutOptions = {
       `kind ${JSON.stringify(m.kind)} must be one of ${options.kinds?.join(', ') ?? 'the change kinds'}`,
     );
   }
-  if (m.correlationId !== undefined && typeof m.correlationId !== 'string') {
-    throw new InvalidFanOutMessageError('correlationId must be a string');
+  for (const field of ['correlationId', 'replaces'] as const) {
+    if (m[field] !== undefined && typeof m[field] !== 'string') {
+      throw new InvalidFanOutMessageError(`${field} must be a string`);
+    }
   }
   const identity = {
     flagKey: m.flagKey,
@@ -84,6 +88,7 @@ export function parseFanOutMessage(body: string, options: ParseFanOutOptions = {
     kind: m.kind,
     changedAt: m.changedAt,
     correlationId: m.correlationId,
+    replaces: m.replaces,
   };
   if (m.archived === true) return { ...identity, archived: true } as FanOutUpdate;
   return {

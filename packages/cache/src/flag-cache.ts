@@ -31,6 +31,11 @@ export interface ServiceOutcome {
   readonly outcome: ApplyOutcome;
   /** The version the service holds after the call: the change's on `applied`, the newer one on `stale`. */
   readonly storedVersion: number;
+  /**
+   * Which write of storedVersion the service holds (its correlation id), when known: the change's own on
+   * `applied`, the other region's when a same-version change was refused. @default - not known
+   */
+  readonly storedCorrelationId?: string;
 }
 
 export interface ApplyResult {
@@ -49,8 +54,8 @@ export interface FlagCache {
   readonly stage: string;
   readonly keys: KeyLayout;
   /**
-   * Writes the change (or the archive's tombstone) to every service whose stored version is lower: one
-   * atomic script call, one round trip.
+   * Writes the change (or the archive's tombstone) to every service whose stored version is lower, or that
+   * holds the same-version write named by `change.replaces`: one atomic script call, one round trip.
    */
   apply(change: CacheUpdate, services: readonly string[]): Promise<ApplyResult>;
   /** One service's entry; undefined when the flag is unknown or archived. */
@@ -116,14 +121,19 @@ export function createFlagCache(options: FlagCacheOptions): FlagCache {
       applyFlagScript.run(
         redis,
         targets.map((service) => keys.serviceFlags(service)),
-        [entry.flagKey, entry.version, encodeFlagEntry(entry), keys.channelPrefix(), ...targets],
+        [entry.flagKey, entry.version, encodeFlagEntry(entry), keys.channelPrefix(), change.replaces ?? '', ...targets],
       ),
-    )) as number[];
-    const outcomes = targets.map((service, i): ServiceOutcome => ({
-      service,
-      outcome: reply[2 * i] === 1 ? 'applied' : 'stale',
-      storedVersion: Number(reply[2 * i + 1]),
-    }));
+    )) as (number | string)[];
+    const outcomes = targets.map((service, i): ServiceOutcome => {
+      const applied = reply[3 * i] === 1;
+      const storedCorrelationId = (applied ? change.correlationId : String(reply[3 * i + 2])) || undefined;
+      return {
+        service,
+        outcome: applied ? 'applied' : 'stale',
+        storedVersion: Number(reply[3 * i + 1]),
+        ...(storedCorrelationId ? { storedCorrelationId } : {}),
+      };
+    });
     return {
       ...base,
       applied: outcomes.filter((o) => o.outcome === 'applied').map((o) => o.service),

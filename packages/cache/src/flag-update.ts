@@ -1,10 +1,8 @@
+import { FLAG_KEY_PATTERN, isFlagKey } from '@ffc/identifiers';
 import { CorruptEntryError, FlagValueTooLargeError, InvalidFlagUpdateError } from './errors';
 import { CompiledFlag } from './evaluation/evaluate';
 import { EvaluationSpec, FLAG_TYPES, FlagType, valueMatchesType } from './evaluation/flag-spec';
 import { isTargetingOperator, TARGETING_OPERATORS } from './evaluation/operators';
-
-/** Flag keys are lowercase kebab-case, 3 to 64 characters (the same contract as `@ffc/rules`). */
-export const FLAG_KEY_PATTERN = /^[a-z][a-z0-9-]{2,63}$/;
 
 /**
  * Default ceiling on one encoded entry: the SNS/SQS message limit (256 KiB), so whatever the fan-out can
@@ -21,6 +19,13 @@ interface UpdateIdentity {
   readonly changedAt?: string;
   /** e.g. `change`, `restore`, `rollback`. @default - not recorded */
   readonly kind?: string;
+  /** Which write of this version it is: two regions can each accept one within the replication lag. @default - not recorded */
+  readonly correlationId?: string;
+  /**
+   * The correlation id of the same-version write this one superseded by last-writer-wins: an entry holding
+   * that write is replaced (never stored). @default - only a higher version replaces an entry
+   */
+  readonly replaces?: string;
 }
 
 /**
@@ -42,6 +47,7 @@ export interface FlagEntry extends EvaluationSpec {
   readonly version: number;
   readonly changedAt: string;
   readonly kind?: string;
+  readonly correlationId?: string;
 }
 
 /** An archived flag: services answer FLAG_NOT_FOUND; the version keeps older deliveries out. */
@@ -50,6 +56,7 @@ export interface FlagTombstone {
   readonly version: number;
   readonly changedAt: string;
   readonly kind?: string;
+  readonly correlationId?: string;
   readonly archived: true;
 }
 
@@ -61,7 +68,7 @@ export function isTombstone<T extends CacheRecord | CacheUpdate>(record: T): rec
 }
 
 export function assertFlagKey(flagKey: string): string {
-  if (typeof flagKey !== 'string' || !FLAG_KEY_PATTERN.test(flagKey)) {
+  if (!isFlagKey(flagKey)) {
     throw new InvalidFlagUpdateError('flagKey', `'${String(flagKey)}' must match ${FLAG_KEY_PATTERN.source}`);
   }
   return flagKey;
@@ -81,7 +88,7 @@ export function toCacheRecord(
   now = new Date(),
 ): CacheRecord {
   if (update === null || typeof update !== 'object') throw new InvalidFlagUpdateError('change', 'must be an object');
-  const { flagKey, version, changedAt, kind } = update;
+  const { flagKey, version, changedAt, kind, correlationId, replaces } = update;
   assertFlagKey(flagKey);
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
     throw new InvalidFlagUpdateError('version', `${JSON.stringify(version)} must be a non-negative integer`);
@@ -90,10 +97,15 @@ export function toCacheRecord(
     throw new InvalidFlagUpdateError('changedAt', `'${String(changedAt)}' must be an ISO-8601 time`);
   }
   if (kind !== undefined && typeof kind !== 'string') throw new InvalidFlagUpdateError('kind', 'must be a string');
+  for (const [field, id] of Object.entries({ correlationId, replaces })) {
+    if (id !== undefined && (typeof id !== 'string' || id === '')) {
+      throw new InvalidFlagUpdateError(field, 'must be a non-empty string (a correlation id)');
+    }
+  }
   const stamp = changedAt ?? now.toISOString();
   const record: CacheRecord = isTombstone(update)
-    ? { flagKey, version, changedAt: stamp, kind, archived: true }
-    : { flagKey, version, ...checkSpec(update), changedAt: stamp, kind };
+    ? { flagKey, version, changedAt: stamp, kind, correlationId, archived: true }
+    : { flagKey, version, ...checkSpec(update), changedAt: stamp, kind, correlationId };
   const bytes = Buffer.byteLength(encodeFlagEntry(record));
   if (bytes > maxEntryBytes) throw new FlagValueTooLargeError(flagKey, bytes, maxEntryBytes);
   return record;

@@ -22,6 +22,8 @@ export interface FlagAppliedRecord {
   readonly outcome: ApplyOutcome;
   /** The version the service's entry holds after the call (≥ version; higher when the change was stale). */
   readonly storedVersion: number;
+  /** Which write of storedVersion the entry holds (its correlation id), when known: verification compares it. */
+  readonly storedCorrelationId?: string;
 }
 
 export function flagAppliedRecord(fields: Omit<FlagAppliedRecord, 'event'>): FlagAppliedRecord {

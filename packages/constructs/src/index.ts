@@ -10,3 +10,4 @@ export * from './validator';
 export * from './verification';
 export * from './audit';
 export * from './regional-path';
+export * from './flag-writer';

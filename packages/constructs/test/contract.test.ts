@@ -1,6 +1,5 @@
 import { FAN_OUT_CONTRACT } from '@ffc/functions';
-import { CURRENT_SK } from '@ffc/store';
-import { ALL_SERVICES, CHANGE_PUBLISHED, CURRENT_ITEM_SORT_KEY, TARGET_SERVICES_ATTRIBUTE } from '../src';
+import { ALL_SERVICES, CHANGE_PUBLISHED, TARGET_SERVICES_ATTRIBUTE } from '../src';
 
 /** The handlers and the infrastructure agree on names they each hard-wire; a rename on one side fails here. */
 describe('the contract between the handlers and the constructs', () => {
@@ -12,8 +11,5 @@ describe('the contract between the handlers and the constructs', () => {
     expect({ source: FAN_OUT_CONTRACT.eventSource, detailType: FAN_OUT_CONTRACT.eventDetailType }).toEqual(
       CHANGE_PUBLISHED,
     );
-  });
-  test('the stream filter selects the item the store keeps the current document in', () => {
-    expect(CURRENT_ITEM_SORT_KEY).toBe(CURRENT_SK);
   });
 });

@@ -79,6 +79,7 @@ describe('the published construct library', () => {
       'consistencyChecker',
       'rollback',
       'auditWriter',
+      'flagWriter',
     ]) {
       expect(files).toContain(`package/assets/handlers/${handler}/index.js`);
     }

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ChangePolicy, parseChangePolicyJson } from '@ffc/rules';
 import { FlagStore, createFlagStore } from '@ffc/store';
 import { createSqsAuditSink } from './aws/sqs-audit-sink';
 import { AuditSink } from './ports/audit-sink';
@@ -11,6 +12,28 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   const value = env[name];
   if (!value) throw new Error(`environment variable ${name} is not set (the RegionalPath construct sets it)`);
   return value;
+}
+
+/**
+ * A duration setting (milliseconds, a non-negative integer) from the environment; undefined when unset, so
+ * the caller's documented default applies. A malformed value is a deployment defect, refused at start.
+ */
+export function durationSettingMs(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw new Error(`environment variable ${name} must be a whole number of milliseconds, got '${text}'`);
+  }
+  return Number(text);
+}
+
+/**
+ * The stage's change windows and freezes as the ValidatorSource and FlagWriter constructs hand them over (CHANGE_POLICY,
+ * JSON); none configured means production changes are judged by no window or freeze.
+ */
+export function changePolicyFromEnv(env: NodeJS.ProcessEnv = process.env): ChangePolicy | undefined {
+  const text = env.CHANGE_POLICY;
+  return text === undefined ? undefined : parseChangePolicyJson(text, 'environment variable CHANGE_POLICY');
 }
 
 /** What every function knows about where it runs. */

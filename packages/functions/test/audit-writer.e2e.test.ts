@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { auditIndexPattern, auditTemplateName, createAuditReader, installAuditIndex } from '@ffc/audit';
-import { AuditEvent } from '@ffc/audit/lib/events';
+import { AuditEvent } from '@ffc/audit/events';
 import { ensureEngines } from '@ffc/tools';
 import { Client } from '@opensearch-project/opensearch';
 import type { SQSEvent } from 'aws-lambda';

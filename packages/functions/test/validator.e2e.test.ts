@@ -1,27 +1,10 @@
-import { serviceCatalogue } from '@ffc/rules';
 import { parseFlagStreamRecord } from '@ffc/store';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { ACTORS, createStreamValidator, createValidatorHandler } from '../src';
-import { REGION, RecordingAudit, RecordingPublisher, STAGE, useLocalFlagTable, validChange } from './support/fixtures';
+import { ACTORS, createValidatorHandler } from '../src';
+import { REGION, regionalValidator, useLocalFlagTable, validChange } from './support/fixtures';
 
 describe('validator against DynamoDB Local and its real stream', () => {
   const table = useLocalFlagTable();
-
-  function regionalValidator(region = REGION) {
-    const publisher = new RecordingPublisher();
-    const audit = new RecordingAudit();
-    const validator = createStreamValidator({
-      store: table().store,
-      publisher,
-      audit,
-      catalogue: serviceCatalogue,
-      stage: STAGE,
-      production: false,
-      region,
-      actor: ACTORS.validator,
-    });
-    return { publisher, audit, validator, handler: createValidatorHandler(() => validator) };
-  }
 
   /** The stream records of the flag's CURRENT item, in order, as Lambda would deliver them. */
   async function currentRecords() {
@@ -29,7 +12,7 @@ describe('validator against DynamoDB Local and its real stream', () => {
   }
 
   test('a valid change is published once to its explicit services and audited', async () => {
-    const { publisher, audit, handler } = regionalValidator();
+    const { publisher, audit, handler } = regionalValidator(table().store);
     await table().store.put({ ...validChange(), correlationId: 'corr-1' }, { expectedVersion: 0 });
     const response = await handler({ Records: await currentRecords() } as DynamoDBStreamEvent);
     expect(response.batchItemFailures).toEqual([]);
@@ -49,8 +32,8 @@ describe('validator against DynamoDB Local and its real stream', () => {
   });
 
   test('an invalid change is never published: the previous value is restored once, each region audits its verdict', async () => {
-    const { publisher, audit, handler } = regionalValidator();
-    const other = regionalValidator('us-east-1');
+    const { publisher, audit, handler } = regionalValidator(table().store);
+    const other = regionalValidator(table().store, { region: 'us-east-1' });
     // A write that bypassed the CLI: a boolean flag with a string value.
     await table().store.put(
       { ...validChange({ version: 2, value: 'yes' as never }), correlationId: 'corr-2' },
@@ -74,7 +57,7 @@ describe('validator against DynamoDB Local and its real stream', () => {
   });
 
   test('the restore comes back through the stream and is published, not validated again: no loop', async () => {
-    const { publisher, audit, handler } = regionalValidator();
+    const { publisher, audit, handler } = regionalValidator(table().store);
     const response = await handler({ Records: await currentRecords() } as DynamoDBStreamEvent);
     expect(response.batchItemFailures).toEqual([]);
     expect(publisher.published.map((p) => [p.change.version, p.change.kind])).toEqual([[3, 'restore']]);
@@ -83,14 +66,14 @@ describe('validator against DynamoDB Local and its real stream', () => {
   });
 
   test('a change for other regions only is not published here', async () => {
-    const { publisher, handler } = regionalValidator();
+    const { publisher, handler } = regionalValidator(table().store);
     await table().store.put({ ...validChange({ version: 4, regions: ['us-east-1'] }) }, { expectedVersion: 3 });
     await handler({ Records: await currentRecords() } as DynamoDBStreamEvent);
     expect(publisher.published).toHaveLength(0);
   });
 
   test('a forged rollback (not by the connector, or not reproducing an accepted version) is treated as invalid', async () => {
-    const { publisher, audit, handler } = regionalValidator();
+    const { publisher, audit, handler } = regionalValidator(table().store);
     const { store, writeCurrentRaw } = table();
     // Writers that bypass the store: a "rollback" by someone else, and one by the connector's name with a new value.
     const current = (await store.get('checkout-one-click'))!;
@@ -124,7 +107,7 @@ describe('validator against DynamoDB Local and its real stream', () => {
   });
 
   test('a record that fails stops the batch there, so later versions are not published ahead of it', async () => {
-    const failing = regionalValidator();
+    const failing = regionalValidator(table().store);
     await currentRecords(); // earlier tests' restores
     await table().store.put({ ...validChange({ flagKey: 'checkout-ordering', version: 1 }) }, { expectedVersion: 0 });
     await table().store.put(
@@ -146,7 +129,7 @@ describe('validator against DynamoDB Local and its real stream', () => {
   });
 
   test('a record that can never be parsed is skipped (logged and counted), not retried forever', async () => {
-    const { handler } = regionalValidator();
+    const { handler } = regionalValidator(table().store);
     const response = await handler({
       Records: [
         {

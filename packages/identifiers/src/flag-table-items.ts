@@ -4,6 +4,8 @@
  * published and may depend on no private package, so the definition lives here, once.
  */
 export const FLAG_PK_PREFIX = 'FLAG#';
+/** The sort key of a flag's current document: the one item the stream validator's event filter selects. */
+export const CURRENT_SK = 'CURRENT';
 export const VERIFIED_SK_PREFIX = 'VERIFIED#';
 export const PUBLISHED_SK_PREFIX = 'PUBLISHED#';
 

@@ -2,19 +2,23 @@
  * The local cloud under load: change → every cache per hop, what the engines alone cost, sustained load and
  * a burst, on a stage of 12 regions × 156 services by default. The last line of output is one JSON object.
  *
- *   npx nx run local-cloud:bench [-- --regions 2 --changes 10 --sustained-seconds 10 --burst 20]
+ *   npx nx run local-cloud:bench [-- --regions 2 --changes 10 --sustained-seconds 10 --burst 20 --phase-seconds 300]
+ *
+ * Every phase is bounded in time: a change that does not reach every cache within its wait is counted as a
+ * miss, a phase whose budget runs out stops early and says so, and a phase that fails is reported in the
+ * JSON instead of ending the run without it.
  *
  * It runs a synthesised assembly (`--assembly`, default .engines/local-cloud/bench/cdk.out-<regions>, made
- * by `ffc local synth --stage bench --regions N` if missing) on the engines of `tools/engines up cloud`.
+ * by `ffc local synth --stage bench --regions N`, again whenever an input is newer) on the engines of
+ * `tools/engines up cloud`.
  */
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutItemCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { connectRedis } from '@ffc/cache';
-// The flag model's example change, what `ffc set` accepts. @ffc/rules is to become a devDependency (projen).
-import { exampleChange } from '@ffc/rules';
+// The platform flag `ffc set` accepts. @ffc/rules is to become a devDependency (projen).
+import { platformChange } from '@ffc/rules';
 import { ensureEngines } from '@ffc/tools';
 import {
   ChaosChanges,
@@ -44,6 +48,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '20' },
     burst: { type: 'string', default: '100' },
     'wait-scale': { type: 'string', default: '1' },
+    'phase-seconds': { type: 'string', default: '300' },
     assembly: { type: 'string' },
   },
 });
@@ -53,34 +58,33 @@ const SUSTAINED_S = Number(args['sustained-seconds']);
 const RATE = Number(args.rate);
 const BURST = Number(args.burst);
 const DRAIN_MS = 120_000;
+/** What one phase (sequential, sustained, burst) may spend, waits included. */
+const PHASE_BUDGET_MS = Number(args['phase-seconds']) * 1000;
 
 const changes: ChaosChanges = {
-  valid: (flagKey, step) => {
-    const {
-      version: _v,
-      kind: _k,
-      changedAt: _c,
-      stage: _s,
-      ...change
-    } = exampleChange({
-      flagKey,
-      services: ['*'],
-      owner: 'platform',
-      ticket: 'PLAT-1',
-      description: 'Local cloud benchmark flag for every service',
-    });
-    return { ...change, value: step % 2 === 0, reason: `bench step ${step}` };
-  },
+  valid: (flagKey, step) => ({
+    ...platformChange(flagKey, 'Local cloud benchmark flag for every service'),
+    value: step % 2 === 0,
+    reason: `bench step ${step}`,
+  }),
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const p = (values: number[], q: number) => percentile(values, q);
 
+/** The q-percentile with `misses` ranked slower than every measured value: null when it lands on a miss. */
+function percentileWithMisses(values: readonly number[], misses: number, q: number): number | null {
+  const n = values.length + misses;
+  const rank = Math.min(n - 1, Math.ceil(q * n) - 1);
+  return rank < values.length ? [...values].sort((a, b) => a - b)[rank] : null;
+}
+
 async function main(): Promise<void> {
   const assemblyDirectory =
     args.assembly ?? path.join(REPO_ROOT, '.engines', 'local-cloud', STAGE, `cdk.out-${REGIONS}`);
-  if (!fs.existsSync(path.join(assemblyDirectory, 'manifest.json'))) {
-    log(`synthesising stage '${STAGE}' (${REGIONS} regions)`);
+  // `ffc local synth` keeps an assembly until an input (the app, the constructs, a handler bundle) is newer:
+  // a kept assembly from before the last handler change would measure the old handlers.
+  if (!args.assembly) {
     execFileSync(
       process.execPath,
       [
@@ -98,41 +102,88 @@ async function main(): Promise<void> {
   const engines = ensureEngines(['cloud', 'opensearch']);
   await resetAuditIndex(engines.opensearchUrl, STAGE);
   const startedAt = Date.now();
-  const stage = await LocalStage.start({
-    assemblyDirectory,
-    stage: STAGE,
-    waitScale: Number(args['wait-scale']),
-    engines: {
-      dynamodbEndpoint: engines.cloudDynamodbEndpoint,
-      redisPorts: engines.cloudRedisPorts,
-      opensearchUrl: engines.opensearchUrl,
-    },
-  });
+  let stage: LocalStage;
+  try {
+    stage = await LocalStage.start({
+      assemblyDirectory,
+      stage: STAGE,
+      waitScale: Number(args['wait-scale']),
+      engines: {
+        dynamodbEndpoint: engines.cloudDynamodbEndpoint,
+        redisPorts: engines.cloudRedisPorts,
+        opensearchUrl: engines.opensearchUrl,
+      },
+    });
+  } catch (error) {
+    // Nothing was measured, and the last line says so.
+    process.stdout.write(
+      `${JSON.stringify({ regions: REGIONS, phase_errors: { stage: (error as Error).message } })}\n`,
+    );
+    throw error;
+  }
   const startMs = Date.now() - startedAt;
   const ctx = new ChaosContext(stage, changes, { settleTimeoutMs: DRAIN_MS, progress: log });
   const services = [...stage.services.values()].reduce((n, s) => n + s.length, 0);
   log(
     `stage up in ${startMs} ms: ${stage.regions.length} regions × ${stage.services.get(stage.primaryRegion)?.length} services`,
   );
+  // A phase that fails is a result to report (phase_errors), never a reason to end the run without its JSON.
+  const phaseErrors: Record<string, string> = {};
+  const phase = async <T, F>(name: string, run: () => Promise<T>, instead: F): Promise<T | F> => {
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} failed: ${(error as Error).message}`);
+      phaseErrors[name] = (error as Error).message;
+      return instead;
+    }
+  };
   try {
-    // The floor is a reference, not the subject: a failure to measure it is reported, the run goes on.
-    const floor = await measureFloor(stage).catch((error: Error) => {
-      log(`floor not measured: ${error.name}: ${error.message}`);
-      return { p50: null, parts: { stream_all_replicas_p50: null, redis_round_trip_p50: null } };
+    const sequential = await phase('sequential', () => measureSequential(ctx, services), {
+      count: 0,
+      misses: 0,
+      stoppedEarly: null,
+      p50: null,
+      p99: null,
+      hops: {},
+    });
+    log(
+      `sequential: change → all caches p50 ${sequential.p50} ms, p99 ${sequential.p99} ms, ${sequential.misses} missed`,
+    );
+    const sustained = await phase('sustained', () => measureSustained(ctx, services), {
+      changesPerS: null,
+      lost: null,
+      p50: null,
+      p99: null,
+      maxLogsQueries: null,
+    });
+    log(`sustained: ${sustained.changesPerS} changes/s, lost ${sustained.lost}`);
+    const burst = await phase('burst', () => measureBurst(ctx), {
+      verifiedMs: null,
+      verified: 0,
+      queriesStarted: null,
+      maxLogsQueries: null,
+      rolledBack: null,
+    });
+    log(`burst: ${burst.verifiedMs} ms`);
+    // Last: creating and deleting its own replica tables on the same DynamoDB Local stopped the stage's own
+    // replication (every later change reached only the primary region's caches). A reference, not the subject:
+    // a failure to measure it is reported, the run goes on.
+    const floor = await phase('floor', () => measureFloor(stage), {
+      p50: null,
+      parts: { stream_all_replicas_p50: null, redis_round_trip_p50: null },
     });
     log(`floor p50 ${floor.p50} ms`);
-    const sequential = await measureSequential(ctx, services);
-    log(`sequential: change → all caches p50 ${sequential.p50} ms, p99 ${sequential.p99} ms`);
-    const sustained = await measureSustained(ctx, services);
-    log(`sustained: ${sustained.changesPerS} changes/s, lost ${sustained.lost}`);
-    const burst = await measureBurst(ctx);
-    log(`burst: ${burst.verifiedMs} ms`);
     const report = {
       regions: stage.regions.length,
       services_per_region: stage.services.get(stage.primaryRegion)?.length ?? 0,
       wait_scale: Number(args['wait-scale']),
       stage_start_ms: startMs,
+      phase_budget_s: PHASE_BUDGET_MS / 1000,
+      sequential_target_changes: CHANGES,
       sequential_changes: sequential.count,
+      sequential_misses: sequential.misses,
+      sequential_stopped_early: sequential.stoppedEarly,
       change_to_all_caches_p50_ms: sequential.p50,
       change_to_all_caches_p99_ms: sequential.p99,
       hops: sequential.hops,
@@ -149,10 +200,16 @@ async function main(): Promise<void> {
       max_concurrent_logs_queries: sustained.maxLogsQueries,
       burst_changes: BURST,
       burst_all_verified_ms: burst.verifiedMs,
+      burst_verified: burst.verified,
       burst_queries_started: burst.queriesStarted,
       burst_max_concurrent_logs_queries: burst.maxLogsQueries,
       burst_wrongly_rolled_back: burst.rolledBack,
       stage_errors: stage.observer.errors.length,
+      // The first few distinct ones, so a run with misses says why.
+      stage_error_samples: [
+        ...new Set(stage.observer.errors.map((e) => `${e.where}: ${e.message}`.slice(0, 300))),
+      ].slice(0, 3),
+      phase_errors: phaseErrors,
     };
     printTable(report);
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -248,22 +305,47 @@ async function measureSequential(ctx: ChaosContext, services: number) {
   const allCaches: number[] = [];
   const flags = Array.from({ length: 5 }, (_, i) => ctx.newFlag(`seq${i}`));
   const since = Date.now();
+  const deadline = since + PHASE_BUDGET_MS;
+  const remaining = (atLeastMs = 1) => Math.min(DRAIN_MS, Math.max(deadline - Date.now(), atLeastMs));
   const written: ChaosWrite[] = [];
+  let misses = 0;
+  let stoppedEarly: string | null = null;
   for (let i = 0; i < CHANGES; i++) {
+    if (Date.now() >= deadline) {
+      stoppedEarly = `the ${PHASE_BUDGET_MS / 1000} s phase budget ran out after ${i} of ${CHANGES} changes`;
+      log(`  ${stoppedEarly}`);
+      break;
+    }
     const flagKey = flags[i % flags.length];
     const write = await ctx.write(flagKey, i);
-    const timeline = stage.observer.timeline(flagKey, write.version);
-    await stage.observer.waitFor(
-      () => [...timeline.served.values()].reduce((n, m) => n + m.size, 0) === services,
-      DRAIN_MS,
-      `${flagKey} v${write.version} in every cache`,
-    );
-    const served = [...timeline.served.values()].flatMap((m) => [...m.values()]);
-    allCaches.push(Math.max(...served) - write.writtenAt);
     written.push(write);
+    const timeline = stage.observer.timeline(flagKey, write.version);
+    const waitMs = remaining();
+    const reached = await stage.observer
+      .waitFor(
+        () => [...timeline.served.values()].reduce((n, m) => n + m.size, 0) === services,
+        waitMs,
+        `${flagKey} v${write.version} in every cache`,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (reached) {
+      const served = [...timeline.served.values()].flatMap((m) => [...m.values()]);
+      allCaches.push(Math.max(...served) - write.writtenAt);
+    } else {
+      misses++;
+      const short = stage.regions
+        .map((r) => [r, ctx.services(r).length - (timeline.served.get(r)?.size ?? 0)] as const)
+        .filter(([, missing]) => missing > 0);
+      log(
+        `  ${flagKey} v${write.version} not in every cache within ${waitMs} ms (a miss): ${short.map(([r, n]) => `${r} ${n} short`).join(', ')}`,
+      );
+    }
     if (i % 10 === 9) log(`  ${i + 1}/${CHANGES} sequential changes`);
   }
-  await Promise.all(written.map((w) => ctx.verified(w.flagKey, w.version, DRAIN_MS).catch(() => undefined)));
+  await Promise.all(written.map((w) => ctx.verified(w.flagKey, w.version, remaining(10_000)).catch(() => undefined)));
   for (const w of written) {
     const t = stage.observer.timeline(w.flagKey, w.version);
     for (const region of stage.regions) {
@@ -323,9 +405,11 @@ async function measureSequential(ctx: ChaosContext, services: number) {
     }
   }
   return {
-    count: CHANGES,
-    p50: p(allCaches, 0.5),
-    p99: p(allCaches, 0.99),
+    count: written.length,
+    misses,
+    stoppedEarly,
+    p50: percentileWithMisses(allCaches, misses, 0.5),
+    p99: percentileWithMisses(allCaches, misses, 0.99),
     hops: Object.fromEntries(
       Object.entries(hops).map(([hop, values]) => [
         hop,
@@ -396,7 +480,7 @@ async function measureBurst(ctx: ChaosContext) {
   const writes = await Promise.all(flags.map((f) => ctx.write(f, 1)));
   const verified = await Promise.all(
     writes.map((w) =>
-      ctx.verified(w.flagKey, w.version, DRAIN_MS * 2).then(
+      ctx.verified(w.flagKey, w.version, Math.min(DRAIN_MS * 2, PHASE_BUDGET_MS)).then(
         () => true,
         () => false,
       ),
@@ -410,6 +494,7 @@ async function measureBurst(ctx: ChaosContext) {
   }
   return {
     verifiedMs,
+    verified: verified.filter(Boolean).length,
     queriesStarted: stage.regions.reduce((n, r, i) => n + stage.logsQueriesStarted(r) - queriesBefore[i], 0),
     maxLogsQueries: Math.max(...stage.regions.map((r) => stage.maxConcurrentLogsQueries(r))),
     rolledBack,

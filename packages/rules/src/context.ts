@@ -107,20 +107,76 @@ export interface ValidationContextInput {
 
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
-/** Builds a validation context; cheap enough to call per change (the catalogue index is cached). */
-export function createValidationContext(input: ValidationContextInput): ValidationContext {
-  const now = instant(input.now, 'now');
-  const timeZone = input.timeZone ?? 'UTC';
+/** A stage's change policy as its configuration declares it (CDK context, `ffc set --change-policy`). */
+export type ChangePolicy = Pick<StagePolicy, 'changeWindows' | 'freezes' | 'timeZone'>;
+
+/** A change policy the rules cannot apply; the message names the field and the form it takes. */
+export class InvalidChangePolicyError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidChangePolicyError';
+  }
+}
+
+/**
+ * Reads a stage's change policy from configuration (JSON: `{ timeZone, changeWindows, freezes }`, each
+ * optional). Strict, because a freeze the rules cannot read would silently never apply.
+ */
+export function parseChangePolicy(value: unknown, source: string): ChangePolicy {
+  const fail = (problem: string) => new InvalidChangePolicyError(`${source}: ${problem}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw fail('the change policy must be an object { timeZone?, changeWindows?, freezes? }');
+  }
+  const { timeZone = 'UTC', changeWindows = [], freezes = [], ...unknown } = value as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw fail(`unknown field(s) ${extra.join(', ')}: use timeZone, changeWindows, freezes`);
+  if (typeof timeZone !== 'string') throw fail('timeZone must be an IANA time zone name such as Europe/Berlin');
+  if (!Array.isArray(changeWindows) || !Array.isArray(freezes)) throw fail('changeWindows and freezes must be lists');
+  for (const f of freezes as Partial<ChangeFreeze>[]) {
+    const readable = [f?.from, f?.to].every((t) => typeof t === 'string' && Number.isFinite(Date.parse(t)));
+    if (!readable || typeof f.reason !== 'string' || Date.parse(f.from!) >= Date.parse(f.to!)) {
+      throw fail(`freeze ${JSON.stringify(f)} must be { from, to, reason } with ISO 8601 instants, from before to`);
+    }
+  }
+  const policy = { timeZone, changeWindows: changeWindows as ChangeWindow[], freezes: freezes as ChangeFreeze[] };
+  assertChangePolicy(policy);
+  return policy;
+}
+
+/** parseChangePolicy of a JSON text (a policy file, an environment variable); `source` names it in errors. */
+export function parseChangePolicyJson(text: string, source: string): ChangePolicy {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidChangePolicyError(`${source}: not JSON (${(error as Error).message}): write the policy as JSON`);
+  }
+  return parseChangePolicy(value, source);
+}
+
+function assertChangePolicy({ timeZone, changeWindows }: Pick<ChangePolicy, 'timeZone' | 'changeWindows'>): void {
   assertTimeZone(timeZone);
-  const changeWindows = input.changeWindows ?? [];
   for (const w of changeWindows) {
-    const bad = [w.start, w.end].find((t) => !HH_MM.test(t)) ?? w.days.find((d) => !WEEKDAYS.includes(d));
+    const days: unknown[] = Array.isArray(w?.days) ? w.days : [undefined];
+    const bad =
+      [w?.start, w?.end].find((t) => !HH_MM.test(String(t))) ??
+      (days.length === 0 ? 'no days' : days.find((d) => !isWeekday(d)));
     if (bad !== undefined) {
-      throw new RangeError(
+      throw new InvalidChangePolicyError(
         `validation context: change window ${JSON.stringify(w)} has '${bad}': use days ${WEEKDAYS.join(', ')} and times HH:MM (00:00-23:59)`,
       );
     }
   }
+}
+
+const isWeekday = (day: unknown): day is Weekday => WEEKDAYS.includes(day as Weekday);
+
+/** Builds a validation context; cheap enough to call per change (the catalogue index is cached). */
+export function createValidationContext(input: ValidationContextInput): ValidationContext {
+  const now = instant(input.now, 'now');
+  const timeZone = input.timeZone ?? 'UTC';
+  const changeWindows = input.changeWindows ?? [];
+  assertChangePolicy({ timeZone, changeWindows });
   const createdAt =
     input.createdAt === undefined ? (input.current ? null : now) : instant(input.createdAt, 'createdAt');
   return {
@@ -155,7 +211,7 @@ function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new RangeError(
+    throw new InvalidChangePolicyError(
       `validation context: time zone '${timeZone}' is not an IANA time zone: use e.g. 'UTC' or 'Europe/Berlin'`,
     );
   }

@@ -6,6 +6,7 @@ import { documentOf } from './items';
 import {
   assertVersion,
   CURRENT_SK,
+  DEPENDENT_SK_PREFIX,
   flagPk,
   isStoredVersion,
   publishedSk,
@@ -45,6 +46,11 @@ export interface FlagReader {
   publishedVersion(flagKey: string, region: string): Promise<number>;
   /** The highest version verified in EVERY listed region, or null when some region has verified none. */
   lastKnownGood(flagKey: string, regions: readonly string[]): Promise<FlagDocument | null>;
+  /**
+   * The current documents of the flags whose prerequisites name `flagKey` (archived ones excluded): one query
+   * of the reverse index, then each candidate's current item, which confirms it still names the flag.
+   */
+  dependents(flagKey: string): Promise<FlagDocument[]>;
 }
 
 export function createFlagReader({ client, tableName }: FlagTableAccess): FlagReader {
@@ -114,8 +120,19 @@ export function createFlagReader({ client, tableName }: FlagTableAccess): FlagRe
       const everywhere = Math.min(...verified);
       return everywhere > 0 ? reader.getVersion(flagKey, everywhere) : null;
     },
+
+    dependents: async (flagKey) => {
+      const edges = await queryPrefix(flagKey, DEPENDENT_SK_PREFIX, false);
+      const candidates = await Promise.all(edges.map((edge) => reader.get(String(edge.dependent))));
+      return candidates.filter((document): document is FlagDocument => namesPrerequisite(document, flagKey));
+    },
   };
   return reader;
+}
+
+function namesPrerequisite(document: FlagDocument | null, flagKey: string): boolean {
+  const prerequisites = document?.prerequisites;
+  return Array.isArray(prerequisites) && prerequisites.some((p) => (p as { flagKey?: unknown })?.flagKey === flagKey);
 }
 
 function storedVersionOr0(version: unknown): number {

@@ -24,7 +24,7 @@ import {
   writeBack,
 } from './flag-document';
 import { createFlagReader, FlagReader, FlagTableAccess } from './flag-reader';
-import { currentItem, historyItem } from './items';
+import { currentItem, dependentEdgeItems, historyItem } from './items';
 import { assertVersion, CURRENT_SK, flagPk, VERSION_SK_PREFIX, versionSk } from './keys';
 
 export interface FlagStoreOptions extends FlagTableAccess {
@@ -131,18 +131,30 @@ export interface FlagStore extends FlagReader {
   recordPublication(flagKey: string, region: string, version: number): Promise<PublicationResult>;
 }
 
+/** TransactWriteItems takes 100 items: CURRENT, history and one condition check leave room for this many edges. */
+export const MAX_INDEXED_PREREQUISITES = 90;
+
 export function createFlagStore(options: FlagStoreOptions): FlagStore {
   const { client, tableName, maxDocumentBytes = MAX_DOCUMENT_BYTES, now = () => new Date() } = options;
   const reader = createFlagReader({ client, tableName });
 
-  /** CURRENT and its history item in one transaction; CURRENT's condition is the caller's, history's is "new". */
+  /**
+   * CURRENT, its history item and its reverse-index edges in one transaction; CURRENT's condition is the
+   * caller's, history's is "new". The edges ride in the same transaction, so no version exists without them.
+   */
   const writeVersion = (
     document: FlagDocument,
     currentCondition: string,
     values: Record<string, unknown>,
     extraChecks: NonNullable<TransactWriteCommandInput['TransactItems']> = [],
-  ) =>
-    conditionalWrite(() =>
+  ) => {
+    const edges = dependentEdgeItems(document);
+    if (edges.length > MAX_INDEXED_PREREQUISITES) {
+      throw new InvalidFlagInputError(
+        `flag '${document.flagKey}' names ${edges.length} distinct prerequisites; the store indexes at most ${MAX_INDEXED_PREREQUISITES} (one transaction holds 100 items)`,
+      );
+    }
+    return conditionalWrite(() =>
       client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -162,10 +174,12 @@ export function createFlagStore(options: FlagStoreOptions): FlagStore {
               },
             },
             ...extraChecks,
+            ...edges.map((Item) => ({ Put: { TableName: tableName, Item } })),
           ],
         }),
       ),
     );
+  };
 
   /** After a lost race: the version now current, which decides between "already handled" and an error. */
   const currentAfterLoss = async (flagKey: string, replacedVersion: number) => {

@@ -1,8 +1,8 @@
 export * from './errors';
 export {
   CHANGE_KINDS,
-  ChangeKind,
-  FlagDocument,
+  type ChangeKind,
+  type FlagDocument,
   isArchive,
   isRollback,
   MAX_DOCUMENT_BYTES,

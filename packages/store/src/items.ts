@@ -1,6 +1,7 @@
+import { assertFlagKey } from '@ffc/identifiers';
 import { InconsistentFlagTableError } from './errors';
 import { FlagDocument } from './flag-document';
-import { CURRENT_SK, flagPk, versionSk } from './keys';
+import { CURRENT_SK, dependentSk, flagPk, versionSk } from './keys';
 
 /**
  * A flag item (CURRENT or a history version): the document is kept whole in one map attribute, and its
@@ -19,6 +20,30 @@ export function currentItem(document: FlagDocument): FlagItem {
 
 export function historyItem(document: FlagDocument): FlagItem {
   return { pk: flagPk(document.flagKey), sk: versionSk(document.version), version: document.version, document };
+}
+
+/**
+ * Reverse-index edges of a document: one item under each flag it names as a prerequisite. Edges are only
+ * ever upserted (never deleted when a later version drops the prerequisite): readers confirm each against the
+ * dependent's current document, so a stale edge costs one read and never a wrong answer.
+ */
+export function dependentEdgeItems(document: FlagDocument): DependentEdgeItem[] {
+  const prerequisites = (document as { prerequisites?: unknown }).prerequisites;
+  if (!Array.isArray(prerequisites)) return [];
+  const keys = new Set(prerequisites.map((p) => assertFlagKey((p as { flagKey?: unknown } | null)?.flagKey)));
+  return [...keys].map((key) => ({
+    pk: flagPk(key),
+    sk: dependentSk(document.flagKey),
+    dependent: document.flagKey,
+    dependentVersion: document.version,
+  }));
+}
+
+export interface DependentEdgeItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly dependent: string;
+  readonly dependentVersion: number;
 }
 
 /** Reads the document out of an item, refusing one whose copies of the version disagree. */

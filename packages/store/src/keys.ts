@@ -1,16 +1,16 @@
-import { FLAG_PK_PREFIX, PUBLISHED_SK_PREFIX, VERIFIED_SK_PREFIX } from '@ffc/identifiers';
+import { CURRENT_SK, FLAG_PK_PREFIX, PUBLISHED_SK_PREFIX, VERIFIED_SK_PREFIX } from '@ffc/identifiers';
 import { InvalidFlagInputError } from './errors';
 
 // The item keys the verification state machine writes too are @ffc/identifiers'.
-export { FLAG_PK_PREFIX, PUBLISHED_SK_PREFIX, VERIFIED_SK_PREFIX };
+export { CURRENT_SK, FLAG_PK_PREFIX, PUBLISHED_SK_PREFIX, VERIFIED_SK_PREFIX };
 
 /** History sort keys are zero-padded to this many digits so they sort numerically. */
 const VERSION_DIGITS = 12;
 export const MAX_VERSION = 10 ** VERSION_DIGITS - 1;
 
-/** Sort key of the one item the stream validator reacts to. */
-export const CURRENT_SK = 'CURRENT';
 export const VERSION_SK_PREFIX = 'V#';
+/** Reverse index: under a prerequisite's pk, one item per flag that has named it as a prerequisite. */
+export const DEPENDENT_SK_PREFIX = 'DEPENDENT#';
 
 /** `what` names the argument in the error, e.g. `document.version` or `expectedVersion`. */
 export function assertVersion(version: unknown, what: string, { allowZero = false } = {}): number {
@@ -29,6 +29,10 @@ export function flagPk(flagKey: string): string {
 
 export function versionSk(version: number): string {
   return `${VERSION_SK_PREFIX}${String(version).padStart(VERSION_DIGITS, '0')}`;
+}
+
+export function dependentSk(dependentFlagKey: string): string {
+  return `${DEPENDENT_SK_PREFIX}${dependentFlagKey}`;
 }
 
 export function verifiedSk(region: string): string {

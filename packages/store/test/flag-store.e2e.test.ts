@@ -8,6 +8,7 @@ import {
   InvalidFlagKeyError,
   InvalidRegionError,
   isRollback,
+  MAX_INDEXED_PREREQUISITES,
   VersionConflictError,
   VersionNotReachedError,
 } from '../src';
@@ -394,5 +395,57 @@ describe('versions only go up', () => {
       outcome: 'already-handled',
     });
     expect(await store.latestVersion(flagKey)).toBe(6);
+  });
+});
+
+describe('dependents: the reverse index of prerequisites', () => {
+  const needing = (flagKey: string, version: number, prerequisites: readonly string[]) => ({
+    ...flagDocument(flagKey, version),
+    prerequisites: prerequisites.map((key) => ({ flagKey: key, value: true })),
+  });
+  const keysOf = (documents: readonly FlagDocument[]) => documents.map((d) => d.flagKey).sort();
+
+  test('a flag naming another as prerequisite is its dependent until a later version drops it', async () => {
+    const base = uniqueFlagKey('base');
+    const [first, second] = [uniqueFlagKey('dep-a'), uniqueFlagKey('dep-b')];
+    await store.put(flagDocument(base, 1), { expectedVersion: 0 });
+    expect(await store.dependents(base)).toEqual([]);
+
+    // Named twice in one list: one edge.
+    await store.put(needing(first, 1, [base, base]), { expectedVersion: 0 });
+    await store.put(needing(second, 1, [base]), { expectedVersion: 0 });
+    expect(keysOf(await store.dependents(base))).toEqual([first, second].sort());
+
+    await store.put(needing(first, 2, []), { expectedVersion: 1 });
+    expect(keysOf(await store.dependents(base))).toEqual([second]);
+    // The answer is the dependent's current document, not the version that wrote the edge.
+    await store.put(needing(second, 2, [base]), { expectedVersion: 1 });
+    expect((await store.dependents(base)).map((d) => d.version)).toEqual([2]);
+  });
+
+  test('an archived dependent depends on nothing; a restore writes the edges of what it restores', async () => {
+    const base = uniqueFlagKey('base');
+    const dependent = uniqueFlagKey('dep');
+    await store.put(needing(dependent, 1, [base]), { expectedVersion: 0 });
+    await store.archive(dependent, { expectedVersion: 1, changedBy: 'alice', reason: 'retired' });
+    expect(await store.dependents(base)).toEqual([]);
+
+    const other = uniqueFlagKey('other');
+    await store.put(needing(other, 1, []), { expectedVersion: 0 });
+    await store.put(needing(other, 2, [base]), { expectedVersion: 1 });
+    // Version 2 rejected: the restored version 1 names no prerequisite, so `other` is no dependent.
+    await store.restore(other, { rejectedVersion: 2, previous: needing(other, 1, []) });
+    expect(await store.dependents(base)).toEqual([]);
+  });
+
+  test('more prerequisites than one transaction can index is a clear error, and nothing is written', async () => {
+    const flagKey = uniqueFlagKey('wide');
+    const many = Array.from({ length: MAX_INDEXED_PREREQUISITES + 1 }, (_, i) => `wide-prerequisite-${i}`);
+    await expect(store.put(needing(flagKey, 1, many), { expectedVersion: 0 })).rejects.toThrow(
+      new InvalidFlagInputError(
+        `flag '${flagKey}' names ${many.length} distinct prerequisites; the store indexes at most 90 (one transaction holds 100 items)`,
+      ),
+    );
+    expect(await store.latestVersion(flagKey)).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FLAG_REGIONS } from '@ffc/identifiers';
 import { ensureEngines } from '@ffc/tools';
 import { createFlagTable, deleteFlagTable } from '../src';
 
@@ -12,21 +13,8 @@ export interface LocalFlagTable {
   readonly documentClient: DynamoDBDocumentClient;
 }
 
-/** The twelve regions flags are served in (as in the catalogue, which this package does not depend on). */
-export const REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ca-central-1',
-  'sa-east-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-];
+/** The twelve regions a stage serves, widened so a test can pass any subset of them. */
+export const REGIONS: readonly string[] = FLAG_REGIONS;
 
 /** DynamoDB Local accepts any credentials; the region only has to be a valid one. */
 export function localClientConfig(endpoint: string) {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { WriteClientOptions, WriteSupersededError, submitWriteRequest } from '@ffc/functions/writing';
+import { ArchiveResult, VersionConflictError } from '@ffc/store';
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { operatorActor } from './rollback';
+import { writerQueueOf } from './set';
 import { EXIT, OperatorOptions, operatorCommand, runOperator } from '../operator/command';
 import { notFound } from '../operator/flag-state';
 import { TargetResolver, resolveTarget } from '../operator/target';
@@ -32,13 +35,17 @@ export function registerArchiveCommand(program: Command, io: CliIo, resolve: Tar
       runOperator(io, 'archive', options, resolve, async (target) => {
         const current = await target.store.get(flagKey);
         if (!current) throw await notFound(target, flagKey);
-        const result = await target.store.archive(flagKey, {
+        const request = {
           expectedVersion: current.version,
-          changedBy: operatorActor(options.actor),
           reason: options.reason,
           ticket: options.ticket,
           correlationId: randomUUID(),
-        });
+        };
+        // A stage with a writer queue takes the archive from the flag writer, stamped with the signing identity.
+        const queue = writerQueueOf(target.stage, target.where === 'local');
+        const result = queue
+          ? await archiveThroughWriter({ ...queue, store: target.store }, flagKey, request)
+          : await target.store.archive(flagKey, { ...request, changedBy: operatorActor(options.actor) });
         if (options.json) {
           io.out(`${JSON.stringify({ flagKey, outcome: result.outcome, version: result.document.version })}\n`);
         } else {
@@ -51,4 +58,25 @@ export function registerArchiveCommand(program: Command, io: CliIo, resolve: Tar
         return EXIT.ok;
       }),
     );
+}
+
+/**
+ * The archive as a write request; the tombstone that lands is the result. WriteNotLandedError (the writer
+ * refused it or is behind) says what to check; it is not a refusal the CLI can tell apart, so it is thrown.
+ */
+async function archiveThroughWriter(
+  client: WriteClientOptions,
+  flagKey: string,
+  request: { expectedVersion: number; reason: string; ticket?: string; correlationId: string },
+): Promise<ArchiveResult> {
+  try {
+    const document = await submitWriteRequest(client, { action: 'archive', flagKey, ...request });
+    return { outcome: 'archived', document };
+  } catch (error) {
+    // Someone else's version landed first: the store's own "changed meanwhile" (exit 1).
+    if (error instanceof WriteSupersededError) {
+      throw new VersionConflictError(flagKey, request.expectedVersion, error.landed.version, true);
+    }
+    throw error;
+  }
 }

@@ -6,9 +6,9 @@ import {
   createAuditClient,
   createAuditReader,
 } from '@ffc/audit';
-import { engineSettings } from '@ffc/tools';
 import { Command, InvalidArgumentError } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import { localEngines } from '../local-stage';
 
 interface AuditQueryOptions {
   readonly json?: boolean;
@@ -71,14 +71,14 @@ function stageFrom(options: AuditQueryOptions): string {
 /** Opens a reader for the query, and closes the client whatever happens. */
 async function withReader<T>(options: AuditQueryOptions, query: (reader: AuditReader) => Promise<T>): Promise<T> {
   const stage = stageFrom(options);
-  const connection = auditConnectionFromEnv(process.env, engineSettings().opensearchUrl);
+  const connection = auditConnectionFromEnv(process.env, localEngines().opensearchUrl);
   const client = createAuditClient(connection, { requestTimeoutMs: 10_000 });
   try {
     return await query(createAuditReader({ client, stage }));
   } catch (error) {
     if (error instanceof AuditStoreUnavailableError) {
       throw new Error(
-        `OpenSearch at ${connection.node} is unreachable (${error.message}); check FFC_OPENSEARCH_URL, or start the local one with tools/engines up opensearch`,
+        `OpenSearch at ${connection.node} is unreachable (${error.message}); check FFC_OPENSEARCH_URL (a deployed stage's one audit domain is in its primary region), or start the local one with tools/engines up opensearch`,
       );
     }
     throw error;
@@ -102,11 +102,14 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-/** `ffc history` and `ffc timeline`: read the audit trail in OpenSearch (exit 1 when nothing is found). */
+/**
+ * `ffc history` and `ffc timeline`: read the stage's one audit history, the OpenSearch domain of its primary region
+ * that every region's events are forwarded to (exit 1 when nothing is found).
+ */
 export function registerAuditCommands(program: Command, io: CliIo): void {
   program
     .command('history')
-    .description('Show the audit events of a flag, newest first (OpenSearch from FFC_OPENSEARCH_URL)')
+    .description("Show a flag's audit events from every region, newest first (the one history at FFC_OPENSEARCH_URL)")
     .argument('<flagKey>', 'the flag whose history to show')
     .option('--json', 'one JSON object per event')
     .option('--stage <name>', 'the stage whose audit trail to read (default: FFC_STAGE)')
@@ -118,7 +121,9 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
 
   program
     .command('timeline')
-    .description('Show every audit event of one change across regions, in order (OpenSearch from FFC_OPENSEARCH_URL)')
+    .description(
+      'Show every audit event of one change across regions, in order (the one history at FFC_OPENSEARCH_URL)',
+    )
     .argument('<correlationId>', 'the correlation id that links the events of one change')
     .option('--json', 'one JSON object per event')
     .option('--stage <name>', 'the stage whose audit trail to read (default: FFC_STAGE)')

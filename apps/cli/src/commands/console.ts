@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { startConsole } from '../console/server';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { TargetOptions, TargetResolver, TargetUnavailableError, resolveTarget } from '../operator/target';
 
 /** `ffc console [--port P]`: serves the console on 127.0.0.1 until interrupted. */

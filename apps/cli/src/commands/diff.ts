@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { EXIT, OperatorOptions, operatorCommand, runOperator, versionNumber } from '../operator/command';
 import { FlagNotFoundError } from '../operator/flag-state';
 import { diffDocuments } from '../operator/format';

@@ -12,16 +12,21 @@ import {
   runChaos,
   runDemo,
 } from '@ffc/local-cloud';
-import { exampleChange } from '@ffc/rules';
+import { platformChange } from '@ffc/rules';
 import { createFlagStore } from '@ffc/store';
-import { ensureEngines } from '@ffc/tools';
 import { Command, Option } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import {
+  LocalStageState,
+  REPO_ROOT,
+  localStageDirectory,
+  localStageStateFile,
+  readLocalStageState,
+  startLocalEngines,
+} from '../local-stage';
 import { setChange } from './set';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const INFRA = path.join(REPO_ROOT, 'apps', 'infra');
-const STATE_ROOT = path.join(REPO_ROOT, '.engines', 'local-cloud');
 
 interface LocalOptions {
   readonly stage: string;
@@ -33,7 +38,7 @@ interface LocalOptions {
 
 /** Synthesises the stage with the CDK app exactly as `cdk synth` would (cdk.json context, then overrides). */
 export function synthesiseStage(options: LocalOptions, io: CliIo): string {
-  const outdir = path.join(STATE_ROOT, options.stage, `cdk.out-${options.regions}`);
+  const outdir = path.join(localStageDirectory(options.stage), `cdk.out-${options.regions}`);
   const app = path.join(INFRA, 'lib', 'main.js');
   if (!fs.existsSync(app)) throw new Error(`${app} is missing: compile first (npx projen demo does)`);
   const manifest = path.join(outdir, 'manifest.json');
@@ -81,7 +86,7 @@ export async function startLocalStage(
   extra: { faultInjection?: boolean } = {},
 ): Promise<LocalStage> {
   const assemblyDirectory = options.assembly ? path.resolve(options.assembly) : synthesiseStage(options, io);
-  const engines = ensureEngines(['cloud', 'opensearch']);
+  const engines = startLocalEngines(['cloud', 'opensearch']);
   io.err('starting the local stage (functions, queues, topics, event buses, state machines, services)\n');
   return LocalStage.start({
     assemblyDirectory,
@@ -111,27 +116,15 @@ function stageOptions(command: Command, defaultStage = 'local'): Command {
     );
 }
 
-/** A flag of the platform team (flags for every service are theirs), for every service, without version. */
-function platformChange(flagKey: string): Record<string, unknown> {
-  const {
-    version: _v,
-    kind: _k,
-    changedAt: _c,
-    stage: _s,
-    ...change
-  } = exampleChange({
-    flagKey,
-    services: ['*'],
-    owner: 'platform',
-    ticket: 'PLAT-1',
-    description: 'Local cloud demo flag for every service',
-  });
-  return change as Record<string, unknown>;
-}
+const DEMO_FLAG_DESCRIPTION = 'Local cloud demo flag for every service';
 
 /** The chaos scenarios' changes: platform flags for every service, turned on and off step by step. */
 export const chaosChanges: ChaosChanges = {
-  valid: (flagKey, step) => ({ ...platformChange(flagKey), value: step % 2 === 0, reason: `chaos step ${step}` }),
+  valid: (flagKey, step) => ({
+    ...platformChange(flagKey, DEMO_FLAG_DESCRIPTION),
+    value: step % 2 === 0,
+    reason: `chaos step ${step}`,
+  }),
 };
 
 /** The demo's changes: a flag of the platform team, on for every service. */
@@ -141,7 +134,7 @@ function demoWriters(stage: LocalStage, stageName: string) {
   });
   const store = createFlagStore({ client, tableName: stage.tableName });
   const flagKey = `platform-demo-${Date.now().toString(36)}`;
-  const base = () => platformChange(flagKey);
+  const base = () => platformChange(flagKey, DEMO_FLAG_DESCRIPTION);
   return {
     flagKey,
     // Created off, then turned on: every step is an ordinary change in a test stage's policy.
@@ -275,10 +268,10 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
   stageOptions(local.command('up'))
     .description('Start the local stage in the background (idempotent); ffc set/history/timeline then work against it')
     .action(async (options: LocalOptions) => {
-      const state = readState(options.stage);
+      const state = readLocalStageState(options.stage);
       if (state && alive(state.pid)) return void io.out(`stage '${options.stage}' is already up (pid ${state.pid})\n`);
       synthesiseStage(options, io);
-      const log = fs.openSync(path.join(STATE_ROOT, options.stage, 'local.log'), 'a');
+      const log = fs.openSync(path.join(localStageDirectory(options.stage), 'local.log'), 'a');
       const child = spawn(
         process.execPath,
         [
@@ -299,22 +292,22 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
       );
       child.unref();
       const deadline = Date.now() + 180_000;
-      while (!readState(options.stage)?.ready) {
+      while (!readLocalStageState(options.stage)?.ready) {
         if (!alive(child.pid!)) {
           throw new Error(
-            `the local stage exited during start-up: see ${path.join(STATE_ROOT, options.stage, 'local.log')}`,
+            `the local stage exited during start-up: see ${path.join(localStageDirectory(options.stage), 'local.log')}`,
           );
         }
         if (Date.now() > deadline) throw new Error('the local stage did not start within 180 s');
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       io.out(
-        `stage '${options.stage}' is up (pid ${child.pid}); export FFC_DYNAMODB_ENDPOINT=${readState(options.stage)!.dynamodbEndpoint} AWS_REGION=${readState(options.stage)!.primaryRegion}\n`,
+        `stage '${options.stage}' is up (pid ${child.pid}); export FFC_DYNAMODB_ENDPOINT=${readLocalStageState(options.stage)!.dynamodbEndpoint} AWS_REGION=${readLocalStageState(options.stage)!.primaryRegion}\n`,
       );
     });
   stageOptions(local.command('run', { hidden: true })).action(async (options: LocalOptions) => {
     const stage = await startLocalStage(options, io);
-    const file = statePath(options.stage);
+    const file = localStageStateFile(options.stage);
     fs.writeFileSync(
       file,
       JSON.stringify({
@@ -323,7 +316,7 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
         primaryRegion: stage.primaryRegion,
         regions: stage.regions,
         dynamodbEndpoint: stage.options.engines.dynamodbEndpoint,
-      }),
+      } satisfies LocalStageState),
     );
     const stop = () => void stage.stop().finally(() => (fs.rmSync(file, { force: true }), process.exit(0)));
     process.on('SIGTERM', stop);
@@ -334,7 +327,7 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
     .description('Is the local stage up? exit 0 if so')
     .option('--stage <name>', 'stage name', 'local')
     .action((options: { stage: string }) => {
-      const state = readState(options.stage);
+      const state = readLocalStageState(options.stage);
       if (!state || !alive(state.pid)) {
         io.out(`stage '${options.stage}' is down\n`);
         process.exitCode = 1;
@@ -347,7 +340,7 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
     .description('Stop the local stage this command started (the engines stay up: tools/engines down cloud)')
     .option('--stage <name>', 'stage name', 'local')
     .action(async (options: { stage: string }) => {
-      const state = readState(options.stage);
+      const state = readLocalStageState(options.stage);
       if (!state || !alive(state.pid)) return void io.out(`stage '${options.stage}' was not running\n`);
       process.kill(state.pid, 'SIGTERM');
       while (alive(state.pid)) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -361,20 +354,6 @@ function filesUnder(directory: string): string[] {
     .readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name));
-}
-
-function statePath(stage: string): string {
-  return path.join(STATE_ROOT, stage, 'state.json');
-}
-
-function readState(
-  stage: string,
-): { pid: number; ready: boolean; primaryRegion: string; regions: string[]; dynamodbEndpoint: string } | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(statePath(stage), 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 function alive(pid: number): boolean {

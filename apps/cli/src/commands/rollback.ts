@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { EXIT, OperatorOptions, operatorCommand, runOperator, versionNumber } from '../operator/command';
 import { operatorRollback } from '../operator/rollback';
 import { TargetResolver, resolveTarget } from '../operator/target';

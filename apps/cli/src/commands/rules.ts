@@ -11,7 +11,7 @@ import {
   ValidationResult,
 } from '@ffc/rules';
 import { Command, Option } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 
 interface ValidateOptions {
   readonly stage?: string;

@@ -2,16 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { validationContextFromStore } from '@ffc/functions';
-import { InvalidStageNameError, isStageName } from '@ffc/identifiers';
-import { FlagChangeParseError, parseFlagChange, serviceCatalogue, validateChange, Violation } from '@ffc/rules';
-import { FlagStore, VersionConflictError, createFlagStore, flagTableName } from '@ffc/store';
+import {
+  WRITER_STAMPED_FIELDS,
+  WriteClientOptions,
+  WriteNotLandedError,
+  WriteSupersededError,
+  submitWriteRequest,
+} from '@ffc/functions/writing';
+import { FLAG_REGIONS, InvalidStageNameError, isStageName } from '@ffc/identifiers';
+import {
+  FlagChangeParseError,
+  InvalidChangePolicyError,
+  parseChangePolicyJson,
+  parseFlagChange,
+  serviceCatalogue,
+  validateChange,
+  validationContextFromStore,
+  Violation,
+} from '@ffc/rules';
+import { FlagDocument, FlagStore, VersionConflictError, createFlagStore, flagTableName } from '@ffc/store';
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 
 interface SetOptions {
   readonly stage?: string;
   readonly production?: boolean;
+  /** The stage's change policy file (the one its infra context `changePolicy` names). */
+  readonly changePolicy?: string;
   readonly dryRun?: boolean;
   readonly json?: boolean;
 }
@@ -47,7 +64,57 @@ export function flagStoreFor(stage: string, env: NodeJS.ProcessEnv = process.env
  * Writes a change the way the system expects one: the next version, validated against every rule with the
  * same context the stream validators will build, and conditional on nobody having changed the flag since.
  */
-async function setFlag(store: FlagStore, file: string, options: SetOptions & { stage: string }) {
+/** How a validated change reaches the flag table; what landed is returned (the writer stamps who and when). */
+export type WriteChange = (
+  store: FlagStore,
+  change: FlagDocument & { readonly correlationId: string },
+  expectedVersion: number,
+) => Promise<FlagDocument>;
+
+/** DynamoDB Local has no IAM: a local stage without a writer queue takes the store's put directly. */
+export const putDirectly: WriteChange = (store, change, expectedVersion) => store.put(change, { expectedVersion });
+
+/**
+ * Through the stage's writer queue, the only way a deployed stage accepts a change: the flag writer stamps
+ * changedBy from the identity that signed SendMessage and changedAt from SQS's clock (README, "Who wrote this
+ * change"). Waits until the version lands; WriteNotLandedError after `timeoutMs`.
+ */
+export function throughWriterQueue(queue: Omit<WriteClientOptions, 'store'>): WriteChange {
+  return async (store, change, expectedVersion) => {
+    const fields: Record<string, unknown> = { ...change };
+    for (const field of WRITER_STAMPED_FIELDS) delete fields[field];
+    const request = {
+      action: 'set' as const,
+      flagKey: change.flagKey,
+      expectedVersion,
+      correlationId: change.correlationId,
+    };
+    return submitWriteRequest({ ...queue, store }, { ...request, change: fields });
+  };
+}
+
+/**
+ * A stage's writer queue: the one FFC_WRITER_QUEUE_URL names, or for a deployed stage `<stage>-flag-writer` in
+ * its home region (AWS_REGION). None for a local stage without one: DynamoDB Local has no IAM to keep out.
+ */
+export function writerQueueOf(
+  stage: string,
+  local: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<WriteClientOptions, 'store'> | undefined {
+  const queueUrl = env.FFC_WRITER_QUEUE_URL;
+  if (!queueUrl && local) return undefined;
+  const timeoutMs = env.FFC_WRITE_TIMEOUT_SECONDS ? Number(env.FFC_WRITE_TIMEOUT_SECONDS) * 1000 : undefined;
+  return { stage, queueUrl, timeoutMs };
+}
+
+/** The write path of a stage: through its writer queue when it has one, else the store's put. */
+export function writeChangeFor(stage: string, env: NodeJS.ProcessEnv = process.env): WriteChange {
+  const queue = writerQueueOf(stage, Boolean(env.FFC_DYNAMODB_ENDPOINT), env);
+  return queue ? throughWriterQueue(queue) : putDirectly;
+}
+
+async function setFlag(store: FlagStore, file: string, options: SetOptions & { stage: string; write?: WriteChange }) {
   let input: Record<string, unknown>;
   try {
     input = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -62,7 +129,7 @@ export async function setChange(
   store: FlagStore,
   input: Record<string, unknown>,
   file: string,
-  options: SetOptions & { stage: string },
+  options: SetOptions & { stage: string; write?: WriteChange },
 ) {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new SetRefused(`${file}: must hold one JSON object`, 2);
@@ -99,16 +166,24 @@ export async function setChange(
     stage: options.stage,
     production: options.production ?? false,
     catalogue: serviceCatalogue,
+    // Every region a stage can serve: one it does not serve never verifies, so here no write-back counts as
+    // a rollback unless the validator would count it too (stricter than the validator, never looser).
+    regions: FLAG_REGIONS,
+    ...changePolicyOf(options.changePolicy, file),
   });
   const verdict = validateChange(change, context);
   if (!verdict.valid) throw new SetRefused(`${flagKey}: refused by the rules, nothing written`, 1, verdict.violations);
   const correlationId = randomUUID();
+  let landed: FlagDocument | undefined;
   if (!options.dryRun) {
     try {
-      await store.put({ ...change, correlationId }, { expectedVersion: latest });
+      landed = await (options.write ?? putDirectly)(store, { ...change, correlationId }, latest);
     } catch (error) {
       if (error instanceof VersionConflictError) {
         throw new SetRefused(`${flagKey}: ${error.message} — someone changed it meanwhile; run again`, 1);
+      }
+      if (error instanceof WriteNotLandedError || error instanceof WriteSupersededError) {
+        throw new SetRefused(`${flagKey}: ${error.message}`, 1);
       }
       throw error;
     }
@@ -119,8 +194,28 @@ export async function setChange(
     version: change.version,
     correlationId,
     written: !options.dryRun,
+    // As the writer stamped them: the identity that signed the request, SQS's time.
+    changedBy: landed?.changedBy,
+    changedAt: landed?.changedAt,
     warnings: verdict.violations,
   };
+}
+
+/** The stage's change windows and freezes from its policy file; none given: no window or freeze applies. */
+function changePolicyOf(policyFile: string | undefined, file: string) {
+  if (policyFile === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(policyFile, 'utf8');
+  } catch (error) {
+    throw new SetRefused(`${file}: change policy ${policyFile}: ${(error as Error).message}`, 2);
+  }
+  try {
+    return parseChangePolicyJson(text, `change policy ${policyFile}`);
+  } catch (error) {
+    if (error instanceof InvalidChangePolicyError) throw new SetRefused(`${file}: ${error.message}`, 2);
+    throw error;
+  }
 }
 
 /** `ffc set FILE --stage NAME`: the operator's write path. */
@@ -128,6 +223,7 @@ export function registerSetCommand(
   program: Command,
   io: CliIo,
   storeFor: (stage: string) => FlagStore = flagStoreFor,
+  writerFor: (stage: string) => WriteChange = writeChangeFor,
 ): void {
   program
     .command('set')
@@ -137,6 +233,10 @@ export function registerSetCommand(
     .argument('<file>', 'the change as JSON (without version, kind or changedAt: set computes them)')
     .option('--stage <name>', 'the stage to change (default: FFC_STAGE)')
     .option('--production', 'apply the production policy (ticket, reason, change windows, ramp limits)')
+    .option(
+      '--change-policy <file>',
+      "the stage's change windows and freezes, JSON (default: FFC_CHANGE_POLICY; the file its infra context changePolicy names)",
+    )
     .option('--dry-run', 'validate against the current state, write nothing')
     .option('--json', 'the result as one JSON object')
     .action(async (file: string, options: SetOptions) => {
@@ -152,11 +252,17 @@ export function registerSetCommand(
         return;
       }
       try {
-        const result = await setFlag(storeFor(stage), file, { ...options, stage });
+        const changePolicy = options.changePolicy ?? process.env.FFC_CHANGE_POLICY;
+        const result = await setFlag(storeFor(stage), file, {
+          ...options,
+          changePolicy,
+          stage,
+          write: writerFor(stage),
+        });
         io.out(
           options.json
             ? `${JSON.stringify(result)}\n`
-            : `${result.written ? 'set' : 'valid (dry run, nothing written):'} ${result.flagKey} version ${result.version} in ${stage} (correlation id ${result.correlationId})\n` +
+            : `${result.written ? 'set' : 'valid (dry run, nothing written):'} ${result.flagKey} version ${result.version} in ${stage} (correlation id ${result.correlationId}${result.changedBy ? `, by ${result.changedBy}` : ''})\n` +
                 result.warnings.map((w) => `  warning ${w.ruleId} ${w.path}: ${w.message}\n`).join(''),
         );
       } catch (error) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { EXIT, OperatorOptions, operatorCommand, runOperator } from '../operator/command';
 import { readFlagState } from '../operator/flag-state';
 import { formatStatus } from '../operator/format';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { EXIT, OperatorOptions, operatorCommand, runOperator } from '../operator/command';
 import { FlagState } from '../operator/flag-state';
 import { TargetResolver, resolveTarget } from '../operator/target';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { AuditRecord } from '@ffc/audit';
+import { AUDIT_EVENT_TYPES, AuditEventType, AuditRecord } from '@ffc/audit';
 import { CELL_LABELS, FlagNotFoundError, FlagState, auditHistory, readFlagState } from '../operator/flag-state';
 import { StageTarget } from '../operator/target';
 
@@ -18,19 +18,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
-/** Audit event types the timeline shows: the steps of a change, in the words of the issue. */
-const TIMELINE_TYPES = new Set<AuditRecord['type']>([
-  'change.requested',
-  'change.rejected',
-  'change.published',
-  'change.applied',
-  'change.verified',
-  'change.inconsistent',
-  'rollback.started',
-  'rollback.completed',
-  'rollback.failed',
-  'alert.raised',
-]);
+/**
+ * Audit event types the timeline shows: every step of a change. An archive is not one; the flag list shows
+ * it as the flag's state.
+ */
+const TIMELINE_TYPES: ReadonlySet<AuditEventType> = new Set(
+  AUDIT_EVENT_TYPES.filter((type) => type !== 'flag.archived'),
+);
 
 export interface ConsoleOptions {
   readonly target: StageTarget;

@@ -1,3 +1,4 @@
+import { WriteNotLandedError, WriteSupersededError } from '@ffc/functions/writing';
 import {
   FlagNotFoundError as NothingToArchiveError,
   InvalidFlagKeyError,
@@ -5,7 +6,7 @@ import {
   VersionNotReachedError,
 } from '@ffc/store';
 import { Command, InvalidArgumentError } from 'commander';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { FlagNotFoundError } from './flag-state';
 import { RollbackRefusedError } from './rollback';
 import { StageTarget, TargetOptions, TargetResolver, TargetUnavailableError } from './target';
@@ -52,7 +53,10 @@ export async function runOperator(
       error instanceof InvalidFlagKeyError ||
       error instanceof VersionNotReachedError ||
       error instanceof VersionConflictError ||
-      error instanceof NothingToArchiveError
+      error instanceof NothingToArchiveError ||
+      // The writer did not land the request in time, or a newer change did: the message says which.
+      error instanceof WriteNotLandedError ||
+      error instanceof WriteSupersededError
         ? EXIT.notFoundOrRefused
         : error instanceof TargetUnavailableError
           ? EXIT.usageOrUnreachable

@@ -6,7 +6,7 @@ import { registerGetCommand } from '../commands/get';
 import { registerRollbackCommand } from '../commands/rollback';
 import { registerStatusCommand } from '../commands/status';
 import { registerWatchCommand } from '../commands/watch';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
 import { TargetResolver, resolveTarget } from './target';
 
 /** The operator's commands: get, status, watch, rollback, diff, archive, console (main.ts registers them with one call). */

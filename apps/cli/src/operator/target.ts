@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,7 +14,7 @@ import {
 } from '@ffc/audit';
 import { FlagCache, connectRedis, createFlagCache } from '@ffc/cache';
 import { CURRENT_SK, FlagDocument, FlagStore, createFlagStore, flagTableName } from '@ffc/store';
-import { engineSettings } from '@ffc/tools';
+import { localEngines, readLocalStageState } from '../local-stage';
 
 /** What the operator commands read and write: a stage's flag table, its audit history and, where reachable, its caches. */
 export interface StageTarget {
@@ -158,24 +157,6 @@ export function createStageTarget(parts: TargetParts): StageTarget {
   };
 }
 
-/** What `ffc local run` records about a running local stage (apps/cli/src/commands/local.ts writes it). */
-interface LocalStageState {
-  readonly pid: number;
-  readonly primaryRegion: string;
-  readonly regions: string[];
-  readonly dynamodbEndpoint: string;
-}
-
-function localStageState(stage: string): LocalStageState | undefined {
-  // The path `ffc local run` writes; local.ts keeps it private (see the report: it should export readState).
-  const file = path.resolve(__dirname, '..', '..', '..', '..', '.engines', 'local-cloud', stage, 'state.json');
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LocalStageState;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The stage the options name: the local stage when FFC_DYNAMODB_ENDPOINT is set (as `ffc local up` prints),
  * otherwise the deployed stage through the AWS credential chain, its regions read from the global table's
@@ -184,10 +165,10 @@ function localStageState(stage: string): LocalStageState | undefined {
 export const resolveTarget: TargetResolver = async (options) => {
   const stage = options.stage ?? process.env.FFC_STAGE;
   if (!stage) throw new TargetUnavailableError('no stage given: pass --stage NAME or set FFC_STAGE');
-  const settings = engineSettings();
   const endpoint = process.env.FFC_DYNAMODB_ENDPOINT;
   if (endpoint) {
-    const state = localStageState(stage);
+    const settings = localEngines();
+    const state = readLocalStageState(stage);
     if (!state) {
       throw new TargetUnavailableError(
         `FFC_DYNAMODB_ENDPOINT is set but no local stage '${stage}' is up: run ffc local up --stage ${stage}, or unset FFC_DYNAMODB_ENDPOINT to reach the deployed stage`,
@@ -221,11 +202,12 @@ export const resolveTarget: TargetResolver = async (options) => {
       `cannot read the flag table ${flagTableName(stage)} of stage '${stage}' (${(error as Error).message}): check the AWS credentials and AWS_REGION`,
     );
   }
-  if (!process.env.FFC_OPENSEARCH_URL) {
+  const opensearchUrl = process.env.FFC_OPENSEARCH_URL;
+  if (!opensearchUrl) {
     dynamo.destroy();
     throw new TargetUnavailableError(
       `set FFC_OPENSEARCH_URL (and FFC_OPENSEARCH_SIGV4_REGION) to the audit domain of stage '${stage}': per-region progress of a deployed stage comes from the consistency checker's audit events`,
     );
   }
-  return createStageTarget({ stage, where: 'deployed', regions, dynamo, opensearchUrl: settings.opensearchUrl });
+  return createStageTarget({ stage, where: 'deployed', regions, dynamo, opensearchUrl });
 };

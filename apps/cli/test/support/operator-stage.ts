@@ -3,12 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalStage } from '@ffc/local-cloud';
-import { exampleChange } from '@ffc/rules';
+import { platformChange } from '@ffc/rules';
 import { FlagStore, createFlagStore } from '@ffc/store';
 import { Command } from 'commander';
 import { startLocalStage } from '../../src/commands/local';
 import { setChange } from '../../src/commands/set';
-import type { CliIo } from '../../src/main';
+import type { CliIo } from '../../src/io';
 import { registerOperatorCommands } from '../../src/operator/register';
 import { StageTarget, createStageTarget } from '../../src/operator/target';
 
@@ -46,19 +46,7 @@ export function storeOf(stage: LocalStage): FlagStore {
 
 /** `ffc set` of a boolean flag for every service, as the demo writes it. */
 export async function setFlag(store: FlagStore, flagKey: string, value: boolean, reason: string) {
-  const {
-    version: _v,
-    kind: _k,
-    changedAt: _c,
-    stage: _s,
-    ...change
-  } = exampleChange({
-    flagKey,
-    services: ['*'],
-    owner: 'platform',
-    ticket: 'PLAT-1',
-    description: 'Operator test flag for every service',
-  });
+  const change = platformChange(flagKey, 'Operator test flag for every service');
   return setChange(store, { ...change, value, reason }, 'test change', { stage: STAGE });
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,20 +8,28 @@ import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowLogGroupEncryption } from '../encryption';
-import { AvailabilityZonesError } from '../errors';
-import { IFfcFunction, executionRoleOf, grantSqsEventSource } from '../function';
+import { AvailabilityZonesError, RegionError } from '../errors';
+import { IFfcFunction, executionRoleOf, grantSqsEventSource, redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 import { IPrivateNetwork } from '../network';
+import { AUDIT_FORWARDING, AuditRoute } from './audit-forwarding';
 import { OPENSEARCH_LOG_GROUP_PREFIX } from './opensearch-log-delivery';
 
 export interface AuditPipelineProps {
   /** Stage name; the queue and the domain are `<stage>-audit`, the dead-letter queue `<stage>-audit-dlq`. */
   readonly stage: string;
+  /**
+   * The region of the stage's one audit history. There the pipeline holds the domain, and a rule on the default
+   * bus feeds the events the other regions forward into its queue; in every other region the writer forwards
+   * each event to that region's default bus (EventBridge cross-region delivery) and there is no domain.
+   * @default - this stack's region: the pipeline holds the domain
+   */
+  readonly primaryRegion?: string;
   /** The network whose isolated subnets hold the domain; only the writer may reach it (HTTPS). */
   readonly network: IPrivateNetwork;
   /** Encrypts both queues, the domain's data at rest and its log group. */
   readonly encryptionKey: kms.IKey;
-  /** Drains the audit queue into OpenSearch: bulk `create` requests, nothing else. */
+  /** Drains the audit queue: into OpenSearch (bulk `create` requests) in the primary region, else onto the default bus. */
   readonly writer: IFfcFunction;
   /**
    * The fine-grained-access master user, who maps the writer's role to a create-only role on the audit
@@ -30,15 +38,17 @@ export interface AuditPipelineProps {
    */
   readonly admin?: iam.IRole;
   /**
-   * Production: three dedicated masters, two data nodes per Availability Zone across up to three, retained data.
+   * Production: three dedicated masters, two data nodes per Availability Zone across up to three (Multi-AZ), retained data.
    * @default false - one data node, destroyed with the stack
    */
   readonly production?: boolean;
 }
 
 /**
- * Audit events go to a durable queue first; the writer drains it into an OpenSearch domain in the VPC
- * (HTTPS only, node-to-node and at-rest encryption, fine-grained access with an admin apart from the writer,
+ * Audit events go to a durable queue first, in every region. In the primary region the writer drains it into
+ * the stage's one OpenSearch domain; elsewhere it forwards them to the primary region's default bus, whose
+ * rule feeds them into the primary's queue (document ids are deterministic, so a replay is no duplicate).
+ * The domain lives in the VPC (HTTPS only, node-to-node and at-rest encryption, fine-grained access with an admin apart from the writer,
  * audit logs on). OpenSearch being down delays events; it never drops them. The domain's logs go to a log
  * group under {@link OPENSEARCH_LOG_GROUP_PREFIX}, which the account's one {@link OpenSearchLogDelivery}
  * policy (per region) lets OpenSearch write to.
@@ -46,15 +56,29 @@ export interface AuditPipelineProps {
 export class AuditPipeline extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
-  readonly domain: opensearch.Domain;
-  readonly admin: iam.IRole;
+  /** The stage's one audit domain: in the primary region only. */
+  readonly domain?: opensearch.Domain;
+  /** The domain's master user: in the primary region only. */
+  readonly admin?: iam.IRole;
+  /** Primary region: the rule feeding forwarded events into the queue. Elsewhere: the rule forwarding them. */
+  readonly route: AuditRoute;
+  /** What the writer's handler reads to know where events go: the domain's URL, or the bus to forward to. */
+  readonly writerEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: AuditPipelineProps) {
     super(scope, id);
+    const region = Stack.of(this).region;
+    const primaryRegion = props.primaryRegion ?? region;
+    if (props.primaryRegion !== undefined && Token.isUnresolved(region)) {
+      throw new RegionError(
+        `${this.node.path}: primaryRegion needs a stack with an explicit region, to tell the primary region from the others`,
+      );
+    }
     const production = props.production ?? false;
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.deadLetters = new sqs.Queue(this, 'Dlq', {
       queueName: resourceName(props.stage, 'audit-dlq'),
+      redriveAllowPolicy: redriveOnlyFrom(this, 'DlqSource', resourceName(props.stage, 'audit')),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
@@ -62,7 +86,6 @@ export class AuditPipeline extends Construct {
       removalPolicy,
     });
     const writer = props.writer.function;
-    const writerRole = executionRoleOf(writer, "the audit domain's access policy");
     const writerTimeout = props.writer.timeout;
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: resourceName(props.stage, 'audit'),
@@ -84,6 +107,60 @@ export class AuditPipeline extends Construct {
       maxConcurrency: 5,
     });
     grantSqsEventSource(writer, [this.queue.queueArn], props.encryptionKey);
+
+    if (primaryRegion === region) {
+      const { domain, admin } = this.historyDomain(props, removalPolicy);
+      this.domain = domain;
+      this.admin = admin;
+      this.writerEnvironment = {
+        FFC_OPENSEARCH_URL: `https://${domain.domainEndpoint}`,
+        FFC_OPENSEARCH_SIGV4_REGION: region,
+      };
+      this.route = new AuditRoute(this, 'History', {
+        stage: props.stage,
+        purpose: 'audit-history',
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      this.route.toQueue(this.queue, resourceName(props.stage, 'audit'));
+    } else {
+      // The isolated VPC reaches only this region's endpoints: the writer puts events on this region's default
+      // bus, and EventBridge carries them to the primary region's.
+      const stack = Stack.of(this);
+      const busArn = (busRegion: string) =>
+        stack.formatArn({
+          service: 'events',
+          region: busRegion,
+          resource: 'event-bus',
+          resourceName: AUDIT_FORWARDING.eventBusName,
+        });
+      props.network.allowApiCalls(props.writer.securityGroup);
+      writer.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ForwardAuditEvents',
+          actions: ['events:PutEvents'],
+          resources: [busArn(region)],
+        }),
+      );
+      this.writerEnvironment = { AUDIT_EVENT_BUS_NAME: AUDIT_FORWARDING.eventBusName };
+      this.route = new AuditRoute(this, 'Forwarding', {
+        stage: props.stage,
+        purpose: 'audit-forwarding',
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      this.route.toBus(busArn(primaryRegion));
+    }
+  }
+
+  /** The stage's one domain: in the VPC, HTTPS from the writer only, Multi-AZ with dedicated masters in production. */
+  private historyDomain(
+    props: AuditPipelineProps,
+    removalPolicy: RemovalPolicy,
+  ): { domain: opensearch.Domain; admin: iam.IRole } {
+    const production = props.production ?? false;
+    const writer = props.writer.function;
+    const writerRole = executionRoleOf(writer, "the audit domain's access policy");
 
     const securityGroup = new ec2.SecurityGroup(this, 'DomainSecurityGroup', {
       vpc: props.network.vpc,
@@ -110,14 +187,14 @@ export class AuditPipeline extends Construct {
     if (production && zones < 2) {
       throw new AvailabilityZonesError('a production audit domain', zones, 2);
     }
-    this.admin =
+    const admin =
       props.admin ??
       new iam.Role(this, 'Admin', {
         assumedBy: new iam.AccountRootPrincipal(),
         description: `ffc audit OpenSearch master user (${props.stage}): role mappings and index templates`,
       });
     const domainName = resourceName(props.stage, 'audit');
-    this.domain = new opensearch.Domain(this, 'Domain', {
+    const domain = new opensearch.Domain(this, 'Domain', {
       domainName,
       version: opensearch.EngineVersion.OPENSEARCH_2_19,
       vpc: props.network.vpc,
@@ -138,7 +215,7 @@ export class AuditPipeline extends Construct {
       nodeToNodeEncryption: true,
       enforceHttps: true,
       tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
-      fineGrainedAccessControl: { masterUserArn: this.admin.roleArn },
+      fineGrainedAccessControl: { masterUserArn: admin.roleArn },
       logging: {
         slowSearchLogEnabled: true,
         slowSearchLogGroup: domainLogs,
@@ -153,14 +230,14 @@ export class AuditPipeline extends Construct {
       suppressLogsResourcePolicy: true,
       removalPolicy,
     });
-    Validations.of(this.domain).acknowledge({
+    Validations.of(domain).acknowledge({
       id: 'AwsSolutions-OS3',
       reason:
         'The domain lives in private subnets with no public endpoint; access is limited by security group (functions only) and the writer role, so an IP allow-list does not apply.',
     });
     if (!production) {
       for (const ruleId of ['AwsSolutions-OS4', 'AwsSolutions-OS7']) {
-        Validations.of(this.domain).acknowledge({
+        Validations.of(domain).acknowledge({
           id: ruleId,
           reason:
             'Test stages run a single data node to stay cheap; production runs dedicated masters and three-AZ zone awareness.',
@@ -172,7 +249,7 @@ export class AuditPipeline extends Construct {
     const domainPath = (path: string) =>
       Stack.of(this).formatArn({ service: 'es', resource: 'domain', resourceName: `${domainName}/${path}` });
     const bulk = domainPath('_bulk');
-    (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = new iam.PolicyDocument({
+    (domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
           sid: 'WriterBulkOnly',
@@ -182,7 +259,7 @@ export class AuditPipeline extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'Admin',
-          principals: [new iam.ArnPrincipal(this.admin.roleArn)],
+          principals: [new iam.ArnPrincipal(admin.roleArn)],
           actions: [
             'es:ESHttpGet',
             'es:ESHttpHead',
@@ -198,5 +275,6 @@ export class AuditPipeline extends Construct {
     writer.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'BulkWriteAuditEvents', actions: ['es:ESHttpPost'], resources: [bulk] }),
     );
+    return { domain, admin };
   }
 }

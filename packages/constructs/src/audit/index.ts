@@ -1,2 +1,3 @@
+export * from './audit-forwarding';
 export * from './audit-pipeline';
 export * from './opensearch-log-delivery';

@@ -34,6 +34,18 @@ export class EncryptionKey extends Construct {
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: production ? Duration.days(30) : Duration.days(7),
     });
+    // Grants outlive the policy statement that allowed them: only AWS services may create them, for AWS
+    // resources (OpenSearch, ElastiCache and DynamoDB take grants for encryption at rest). Control Tower CT.KMS.PR.3.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsForAwsServicesOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 
 /** The attribute the validator sets on every published change: the target service ids, or `*` for all. */
@@ -58,15 +59,17 @@ export class FanOutShard extends NestedStack {
     const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const deadLetterQueues: sqs.Queue[] = [];
     for (const service of props.services) {
+      const queueName = `${fanOutQueueNamePrefix(props.stage)}${service}`;
       const deadLetterQueue = new sqs.Queue(this, `${service}-dlq`, {
         queueName: deadLetterQueueName(props.stage, service),
+        redriveAllowPolicy: redriveOnlyFrom(this, `${service}-source`, queueName),
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.encryptionKey,
         retentionPeriod: Duration.days(14),
         removalPolicy,
       });
       const queue = new sqs.Queue(this, service, {
-        queueName: `${fanOutQueueNamePrefix(props.stage)}${service}`,
+        queueName,
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.encryptionKey,
         dataKeyReuse: Duration.hours(1),

@@ -1,7 +1,5 @@
+import { isServiceId, SERVICE_ID_PATTERN } from '@ffc/identifiers';
 import { DuplicateServiceError, FfcConstructError, InvalidPropError } from '../errors';
-
-/** Service ids become queue names and filter values: lowercase kebab-case, at most 40 characters. */
-export const SERVICE_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
 /** FNV-1a: a fixed, dependency-free hash, so a service's shard is the same on every machine and release. */
 /* eslint-disable no-bitwise -- FNV-1a is defined by xor and 32-bit multiplication */
@@ -31,7 +29,7 @@ export function assignShards(serviceIds: readonly string[], shardCount: number):
   const shards: string[][] = Array.from({ length: shardCount }, () => []);
   const seen = new Set<string>();
   for (const id of serviceIds) {
-    if (!SERVICE_ID_PATTERN.test(id)) {
+    if (!isServiceId(id)) {
       throw new FfcConstructError(
         `service id '${id}' must match ${SERVICE_ID_PATTERN.source} (it becomes a queue name): use the id from the service catalogue`,
       );

@@ -1,2 +1,3 @@
 export * from './ffc-function';
 export * from './event-sources';
+export * from './dead-letters';

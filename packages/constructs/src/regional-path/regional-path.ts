@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +14,7 @@ import { RegionalFanOut } from '../fan-out';
 import { FfcFunction, grantSendToEncryptedQueue } from '../function';
 import { resourceName } from '../naming';
 import { PrivateNetwork } from '../network';
-import { ValidatorSource } from '../validator';
+import { ChangePolicySpec, ValidatorSource } from '../validator';
 import { Verification } from '../verification';
 import { SloAlarms, SloBudgets } from './slo-alarms';
 
@@ -68,7 +68,8 @@ export const HANDLER_CALLS: Record<keyof RegionalHandlers, readonly string[]> = 
   verificationScheduler: ['states:StartSyncExecution'],
   consistencyChecker: ['secretsmanager:GetSecretValue', 'sqs:SendMessage'],
   rollback: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'sqs:SendMessage'],
-  auditWriter: ['es:ESHttpPost'],
+  // Bulk writes in the primary region; PutEvents to the regional default bus everywhere else (AuditPipeline).
+  auditWriter: ['es:ESHttpPost', 'events:PutEvents'],
 };
 
 export interface RegionalPathProps {
@@ -85,6 +86,11 @@ export interface RegionalPathProps {
   readonly services: readonly string[];
   /** Every region flags are served in: last known good is a version verified in all of them. */
   readonly regions: readonly string[];
+  /**
+   * The region holding the stage's one audit history (its OpenSearch domain); the others forward to it.
+   * @default - the first of `regions`
+   */
+  readonly primaryRegion?: string;
   /**
    * Handler bundles; custom ones must call no more than {@link HANDLER_CALLS}.
    * @default - the handlers bundled with this library
@@ -105,6 +111,12 @@ export interface RegionalPathProps {
    * @default - the mission's budgets: validation 2 s, fan-out 1 s, caches 3 s, verification 15 s, consistency 5 s, rollback 8 s
    */
   readonly sloBudgets?: SloBudgets;
+  /**
+   * The stage's change windows, freezes and time zone, which the stream validator judges every change by
+   * (the flag writer and `ffc set` take the same policy).
+   * @default - no windows, no freezes, UTC
+   */
+  readonly changePolicy?: ChangePolicySpec;
 }
 
 /**
@@ -192,6 +204,7 @@ export class RegionalPath extends Construct {
       flagTable: props.flagTable,
       validator: validator.function,
       encryptionKey: key,
+      changePolicy: props.changePolicy,
     });
     grantItemActions(props.flagTable, validator, HANDLER_CALLS.validator);
     this.fanOut.grantPublish(validator.function);
@@ -225,10 +238,12 @@ export class RegionalPath extends Construct {
       network: this.network,
       encryptionKey: key,
       writer: auditWriter,
+      primaryRegion: props.primaryRegion ?? props.regions[0],
       production,
     });
-    auditWriter.function.addEnvironment('FFC_OPENSEARCH_URL', `https://${this.audit.domain.domainEndpoint}`);
-    auditWriter.function.addEnvironment('FFC_OPENSEARCH_SIGV4_REGION', Stack.of(this).region);
+    for (const [name, value] of Object.entries(this.audit.writerEnvironment)) {
+      auditWriter.function.addEnvironment(name, value);
+    }
     for (const producer of [validator, consistencyChecker, rollback]) {
       grantSendToEncryptedQueue(producer.function, this.audit.queue, key);
       producer.function.addEnvironment('AUDIT_QUEUE_URL', this.audit.queue.queueUrl);
@@ -254,6 +269,7 @@ export class RegionalPath extends Construct {
       rollback: rollback.function,
       auditQueue: this.audit.queue,
       auditDeadLetters: this.audit.deadLetters,
+      auditRouteDeadLetters: this.audit.route.deadLetters,
       budgets: props.sloBudgets,
     });
   }

@@ -94,6 +94,11 @@ export interface SloAlarmsProps {
   /** Where audit events go after the writer failed them repeatedly. */
   readonly auditDeadLetters: sqs.IQueue;
   /**
+   * Where EventBridge puts audit events it could not deliver to the one history (forwarding or feeding it).
+   * @default - no alarm on them
+   */
+  readonly auditRouteDeadLetters?: sqs.IQueue;
+  /**
    * The alarm thresholds.
    * @default - the mission's budgets ({@link HOP_BUDGETS}) and a 5-minute audit backlog
    */
@@ -262,6 +267,15 @@ export class SloAlarms extends Construct {
             description: 'audit events in the dead-letter queue',
             metric: props.auditDeadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD }),
           },
+          ...(props.auditRouteDeadLetters
+            ? [
+                {
+                  purpose: 'audit-route-dead-letters',
+                  description: 'audit events EventBridge could not carry to the one history',
+                  metric: props.auditRouteDeadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD }),
+                },
+              ]
+            : []),
         ],
       },
     ];

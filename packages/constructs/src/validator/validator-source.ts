@@ -1,3 +1,4 @@
+import { CURRENT_SK } from '@ffc/identifiers';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -5,11 +6,58 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EncryptedSqsOnFailure } from '../function';
+import { InvalidPropError } from '../errors';
+import { EncryptedSqsOnFailure, failureDestinationQueue } from '../function';
 import { resourceName } from '../naming';
 
-/** The sort key of the one item per flag the validator reacts to: the current document. */
-export const CURRENT_ITEM_SORT_KEY = 'CURRENT';
+/** The validator's environment variable holding the stage's change policy (JSON); its handler parses it. */
+export const CHANGE_POLICY_ENV = 'CHANGE_POLICY';
+
+/**
+ * A production change window: on these days from `start` to `end` ("HH:MM", end exclusive) on the wall
+ * clock of the policy's time zone; an end not after the start runs across midnight into the next day.
+ */
+export interface ChangeWindowSpec {
+  /** Days the window opens on: sun, mon, tue, wed, thu, fri, sat. */
+  readonly days: readonly string[];
+  /** Opening time, "HH:MM". */
+  readonly start: string;
+  /** Closing time, "HH:MM", exclusive. */
+  readonly end: string;
+}
+
+/** A period in which no production change is allowed. */
+export interface ChangeFreezeSpec {
+  /** ISO 8601 instant the freeze starts. */
+  readonly from: string;
+  /** ISO 8601 instant the freeze ends (exclusive). */
+  readonly to: string;
+  /** Why, shown to whoever is refused (e.g. "Black Friday"). */
+  readonly reason: string;
+}
+
+/**
+ * When production changes are allowed. The same policy the write path (`ffc set --change-policy`) applies,
+ * so both refuse the same change; a structural copy of @ffc/rules' ChangePolicy, which a published library
+ * cannot import (apps/infra's test holds the two assignable).
+ */
+export interface ChangePolicySpec {
+  /**
+   * IANA time zone the windows are written in.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /**
+   * Windows production changes must fall in.
+   * @default - any time
+   */
+  readonly changeWindows?: readonly ChangeWindowSpec[];
+  /**
+   * Periods with no production change.
+   * @default - none
+   */
+  readonly freezes?: readonly ChangeFreezeSpec[];
+}
 
 export interface ValidatorSourceProps {
   /** Stage name; the failure queue is `<stage>-validator-failures`. */
@@ -25,6 +73,12 @@ export interface ValidatorSourceProps {
    * @default 3
    */
   readonly retryAttempts?: number;
+  /**
+   * The stage's change windows and freezes, handed to the validator in {@link CHANGE_POLICY_ENV}; the validator
+   * must then be a `lambda.Function` (an imported function's environment cannot be set).
+   * @default - no windows, no freezes: the validator judges no change by the time of day
+   */
+  readonly changePolicy?: ChangePolicySpec;
 }
 
 /**
@@ -36,7 +90,18 @@ export class ValidatorSource extends Construct {
 
   constructor(scope: Construct, id: string, props: ValidatorSourceProps) {
     super(scope, id);
-    this.failures = new sqs.Queue(this, 'Failures', {
+    if (props.changePolicy) {
+      if (!(props.validator instanceof lambda.Function)) {
+        throw new InvalidPropError(
+          'ValidatorSource',
+          'validator',
+          props.validator.functionName,
+          'a lambda.Function when a changePolicy is given',
+        );
+      }
+      props.validator.addEnvironment(CHANGE_POLICY_ENV, JSON.stringify(props.changePolicy));
+    }
+    this.failures = failureDestinationQueue(this, 'Failures', {
       queueName: resourceName(props.stage, 'validator-failures'),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
@@ -61,7 +126,7 @@ export class ValidatorSource extends Construct {
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(CURRENT_ITEM_SORT_KEY) } } },
+            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(CURRENT_SK) } } },
           }),
         ],
       }),

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowServiceKeyUse, arnOfName } from '../encryption';
-import { grantSqsEventSource } from '../function';
+import { grantSqsEventSource, redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 import { VerificationStateMachine, VerificationStateMachineProps } from './verification-state-machine';
 
@@ -52,6 +52,7 @@ export class Verification extends Construct {
     const deadLettersName = resourceName(props.stage, 'verification-dlq');
     const deadLetters = new sqs.Queue(this, 'RequestsDlq', {
       queueName: deadLettersName,
+      redriveAllowPolicy: redriveOnlyFrom(this, 'RequestsSource', requestsName),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,

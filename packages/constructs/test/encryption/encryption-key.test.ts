@@ -45,6 +45,23 @@ describe('EncryptionKey', () => {
     testStage.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/pr-7-messaging' });
   });
 
+  test('denies kms:CreateGrant to everyone but AWS services acting for AWS resources (Control Tower CT.KMS.PR.3)', () => {
+    const statements = synth(false).findResources('AWS::KMS::Key');
+    const policy = (Object.values(statements)[0] as any).Properties.KeyPolicy.Statement as any[];
+    // kms:GrantIsForAWSResource is true only when an integrated AWS service calls CreateGrant on the caller's
+    // behalf (KMS Developer Guide, "AWS KMS condition keys"); aws:PrincipalIsAWSService when a service principal calls.
+    expect(policy.filter((s) => s.Effect === 'Deny')).toEqual([
+      {
+        Sid: 'GrantsForAwsServicesOnly',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      },
+    ]);
+  });
+
   test('production retains the key, with a 30-day deletion window', () => {
     const production = synth(true);
     production.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });

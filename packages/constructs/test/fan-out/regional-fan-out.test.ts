@@ -82,6 +82,19 @@ describe('RegionalFanOut', () => {
     });
   });
 
+  test('each dead-letter queue accepts redrives from its own service queue only (SQS RedriveAllowPolicy byQueue)', () => {
+    const queues = built.shards.flatMap((shard) => Object.values(shard.findResources('AWS::SQS::Queue')));
+    const deadLetterQueues = queues.filter((q: any) => q.Properties.QueueName.startsWith('pr-7-fanoutdlq-'));
+    expect(deadLetterQueues).toHaveLength(SERVICES.length);
+    for (const dlq of deadLetterQueues as any[]) {
+      const service = dlq.Properties.QueueName.replace('pr-7-fanoutdlq-', '');
+      // Control Tower CT.SQS.PR.1: a dead-letter queue carries a redrive-allow policy (allowAll or byQueue).
+      expect(dlq.Properties.RedriveAllowPolicy.redrivePermission).toBe('byQueue');
+      const [source] = dlq.Properties.RedriveAllowPolicy.sourceQueueArns;
+      expect(JSON.stringify(source)).toMatch(new RegExp(`:sqs:eu-west-1:123456789012:pr-7-fanout-${service}"`));
+    }
+  });
+
   test('one queue policy per shard: TLS only, and only the fan-out topic may send', () => {
     for (const shard of built.shards) {
       const policies = Object.values(shard.findResources('AWS::SQS::QueuePolicy'));

@@ -1,3 +1,6 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PrivateNetwork } from '../../src';
 import { ACCOUNT, REGION, resource, smallRegion } from '../support/small-region';
 
 const { template } = smallRegion();
@@ -77,5 +80,22 @@ describe('PrivateNetwork: each function reaches what its handler uses, nothing m
     expect(JSON.stringify(trust.Condition.ArnLike['aws:SourceArn'])).toContain(
       `:ec2:${REGION}:${ACCOUNT}:vpc-flow-log/*`,
     );
+  });
+});
+
+describe('PrivateNetwork: Control Tower findings', () => {
+  test("acknowledges CT.LAMBDA.PR.3 on CDK's default-security-group provider alone, with a reason", () => {
+    const stack = new Stack(new App(), 'Net', { env: { account: ACCOUNT, region: REGION } });
+    new PrivateNetwork(stack, 'Network', { stage: 'pr-7' });
+    const acknowledgedAt = stack.node
+      .findAll()
+      .filter((c) => c.node.metadata.some((m) => JSON.stringify(m.data).includes('lambda_inside_vpc_check')))
+      .map((c) => c.node.path);
+    expect(acknowledgedAt).toEqual(['Net/Custom::VpcRestrictDefaultSGCustomResourceProvider']);
+    // The network's one function is that provider: the acknowledgement covers nothing else.
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toEqual([
+      expect.stringMatching(/^CustomVpcRestrictDefaultSGCustomResourceProvider/),
+    ]);
   });
 });

@@ -147,6 +147,8 @@ describe('RegionalPath (test stage)', () => {
       [
         'audit-backlog',
         'audit-dead-letters',
+        // What EventBridge could not carry into the one audit history (AuditRoute's dead-letter queue).
+        'audit-route-dead-letters',
         'cache-update-errors',
         'cache-update-slow',
         'consistency-check-slow',

@@ -52,14 +52,18 @@ describe('Verification: EventBridge delivery to the encrypted requests queue', (
     }
   });
 
-  test('the key gives EventBridge a data key only for those two queues, and nothing without a condition', () => {
+  test('the key gives EventBridge a data key only for the queues its rules deliver to, and nothing without a condition', () => {
     const key = resource(template, 'AWS::KMS::Key', 'PathKey').Properties.KeyPolicy.Statement;
     const events = key.filter((s: any) => [s.Principal?.Service].flat().includes('events.amazonaws.com'));
-    expect(events).toHaveLength(1);
-    expect(events[0].Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
-    expect(JSON.stringify(events[0].Condition.ArnLike['kms:EncryptionContext:aws:sqs:arn'])).toMatch(
-      /pr-7-verification-requests".*pr-7-verification-dlq"/,
-    );
+    // Verification's requests and dead letters; in the primary region also the audit history's queue and its DLQ.
+    const queues = events.map((s: any) => {
+      expect(s.Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+      return JSON.stringify(s.Condition.ArnLike['kms:EncryptionContext:aws:sqs:arn']).match(/:pr-7-[a-z-]+/g);
+    });
+    expect(queues).toEqual([
+      [':pr-7-verification-requests', ':pr-7-verification-dlq'],
+      [':pr-7-audit', ':pr-7-audit-history-dlq'],
+    ]);
     for (const statement of key.filter((s: any) => s.Principal?.Service)) expect(statement.Condition).toBeDefined();
   });
 

@@ -21,11 +21,11 @@ export interface SnsEventPublisherOptions {
 /** The change goes to the fan-out topic (filtered per service), then the bus announces it for verification. */
 export function createSnsEventPublisher(options: SnsEventPublisherOptions): ChangePublisher {
   return {
-    async publish({ change, region, services, correlationId }: PublishedChange): Promise<void> {
+    async publish({ change, region, services, correlationId, replaces }: PublishedChange): Promise<void> {
       await options.sns.send(
         new PublishCommand({
           TopicArn: options.topicArn,
-          Message: buildFanOutMessage(change, correlationId),
+          Message: buildFanOutMessage(change, correlationId, replaces),
           MessageAttributes: {
             // Every subscription's filter matches its own service id or '*'.
             [FAN_OUT_CONTRACT.targetServicesAttribute]: {

@@ -1,5 +1,5 @@
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { AuditEvent, parseAuditEvent } from '@ffc/audit/lib/events';
+import { AuditEvent, parseAuditEvent } from '@ffc/audit/events';
 import { AuditSink } from '../ports/audit-sink';
 
 /** SQS takes at most 10 messages per batch. */

@@ -1,23 +1,33 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   AuditBatchReport,
   AuditBatchTarget,
   auditConnectionFromEnv,
-  createAuditClient,
+  createAuditBulkClient,
   writeAuditBatch,
 } from '@ffc/audit';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lazy, logger, requiredEnv } from '../runtime';
+import { durationSettingMs, lazy, logger, requiredEnv } from '../runtime';
 
 /**
  * The durable audit queue → OpenSearch. What OpenSearch holds (written or already there) is acknowledged;
  * everything else is reported as a batch item failure — retried while OpenSearch is down, and after its
  * retries moved to the dead-letter queue with the reason logged. Nothing is dropped.
  */
-export function createAuditWriterHandler(target: () => AuditBatchTarget) {
+export interface AuditWriterSettings {
+  /**
+   * How long one batch keeps retrying while OpenSearch is unreachable, within the invocation's remaining
+   * time (less room for one bulk request) when a Lambda context gives it.
+   * @default 0 - failures reported at once (the deployed handler: OPENSEARCH_OUTAGE_BUDGET_MS, else 40 s)
+   */
+  readonly opensearchOutageBudgetMs?: number;
+}
+
+export function createAuditWriterHandler(target: () => AuditBatchTarget, settings: AuditWriterSettings = {}) {
   return async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const messages = event.Records.map((record) => ({ id: record.messageId, body: record.body }));
-    // Without a Lambda context (a direct call) there is no invocation time to spend: failures are reported at once.
-    const budgetMs = context ? Math.min(OPENSEARCH_OUTAGE_BUDGET_MS, context.getRemainingTimeInMillis() - 15_000) : 0;
+    const invocationLeftMs = context ? context.getRemainingTimeInMillis() - 15_000 : Infinity;
+    const budgetMs = Math.min(settings.opensearchOutageBudgetMs ?? 0, invocationLeftMs);
     const deadline = Date.now() + budgetMs;
     let report = await writeAuditBatch(target(), messages);
     for (let delayMs = 1_000; ; delayMs = Math.min(delayMs * 2, 5_000)) {
@@ -57,9 +67,67 @@ function merge(first: AuditBatchReport, retriedIds: Set<string>, retried: AuditB
   };
 }
 
-export const handler = createAuditWriterHandler(
-  lazy(() => ({
-    client: createAuditClient(auditConnectionFromEnv(process.env, requiredEnv('FFC_OPENSEARCH_URL'))),
-    stage: requiredEnv('STAGE'),
-  })),
-);
+/** Must match the construct library's audit rules (@ffc/constructs AUDIT_FORWARDING). */
+export const AUDIT_FORWARDING_CONTRACT = { source: 'ffc.audit', detailType: 'audit-event' } as const;
+
+/** PutEvents takes 1 to 10 entries (API reference). */
+const PUT_EVENTS_ENTRIES = 10;
+
+export interface AuditForwardTarget {
+  readonly events: EventBridgeClient;
+  /** This region's default bus: its rule carries the stage's audit events to the primary region's bus. */
+  readonly eventBusName: string;
+}
+
+/**
+ * Outside the primary region: the durable audit queue → this region's default bus, each event unchanged as the
+ * detail (document ids are derived from it, so a second delivery is no duplicate in the history). An entry
+ * EventBridge refuses is a batch item failure: retried by the queue, then kept in its dead-letter queue.
+ */
+export function createAuditForwarderHandler(target: () => AuditForwardTarget) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failed: string[] = [];
+    for (let start = 0; start < event.Records.length; start += PUT_EVENTS_ENTRIES) {
+      const records = event.Records.slice(start, start + PUT_EVENTS_ENTRIES);
+      try {
+        const { events, eventBusName } = target();
+        const result = await events.send(
+          new PutEventsCommand({
+            Entries: records.map((record) => ({
+              EventBusName: eventBusName,
+              Source: AUDIT_FORWARDING_CONTRACT.source,
+              DetailType: AUDIT_FORWARDING_CONTRACT.detailType,
+              Detail: record.body,
+            })),
+          }),
+        );
+        // Entries come back in request order, each with an EventId or an ErrorCode.
+        (result.Entries ?? []).forEach((entry, i) => {
+          if (!entry.ErrorCode) return;
+          logger.error('audit event not forwarded yet', {
+            messageId: records[i].messageId,
+            reason: `${entry.ErrorCode}: ${entry.ErrorMessage}`,
+          });
+          failed.push(records[i].messageId);
+        });
+      } catch (error) {
+        logger.error('audit events not forwarded yet', { reason: (error as Error).message, count: records.length });
+        failed.push(...records.map((record) => record.messageId));
+      }
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+// The primary region's writer has the domain's URL; every other region's the bus to forward to (AuditPipeline).
+export const handler = process.env.AUDIT_EVENT_BUS_NAME
+  ? createAuditForwarderHandler(
+      lazy(() => ({ events: new EventBridgeClient({}), eventBusName: requiredEnv('AUDIT_EVENT_BUS_NAME') })),
+    )
+  : createAuditWriterHandler(
+      lazy(() => ({
+        client: createAuditBulkClient(auditConnectionFromEnv(process.env, requiredEnv('FFC_OPENSEARCH_URL'))),
+        stage: requiredEnv('STAGE'),
+      })),
+      { opensearchOutageBudgetMs: durationSettingMs('OPENSEARCH_OUTAGE_BUDGET_MS') ?? OPENSEARCH_OUTAGE_BUDGET_MS },
+    );

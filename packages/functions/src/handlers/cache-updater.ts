@@ -11,10 +11,11 @@ import {
 // Single modules: this function's bundle needs the grammar, not the DynamoDB client.
 import { CHANGE_KINDS } from '@ffc/store/lib/flag-document';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DEFAULT_REDIS_OUTAGE_BUDGET_MS } from '../budgets';
 import { countOutcome, publishOutcomes } from '../metrics';
 import { serviceFromQueueArn } from '../queue-service';
 import { regionalRedisFromEnv } from '../regional-redis';
-import { regionalSettings, requiredEnv } from '../runtime';
+import { durationSettingMs, regionalSettings, requiredEnv } from '../runtime';
 
 export interface CacheUpdaterDeps {
   readonly cache: FlagCache;
@@ -23,6 +24,12 @@ export interface CacheUpdaterDeps {
   readonly queueNamePrefix: string;
   /** Receives one `flag_applied` line per service: what verification queries. */
   readonly appliedLog?: { info(record: object): void };
+  /**
+   * How long one message waits for the region's Redis to come back before it is reported failed (then it
+   * waits out the queue's visibility timeout); verification's apply deadline must cover it.
+   * @default 8000 (REDIS_OUTAGE_BUDGET_MS in the function's environment)
+   */
+  readonly redisOutageBudgetMs?: number;
 }
 
 /**
@@ -33,11 +40,17 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     // One processor per invocation: it holds the batch's failures, and invocations can overlap in one process.
     const processor = new BatchProcessor(EventType.SQS);
-    const { cache, region, queueNamePrefix, appliedLog = jsonLineLogger } = await deps();
+    const {
+      cache,
+      region,
+      queueNamePrefix,
+      appliedLog = jsonLineLogger,
+      redisOutageBudgetMs = DEFAULT_REDIS_OUTAGE_BUDGET_MS,
+    } = await deps();
     const applyOne = async (record: SQSRecord) => {
       const service = serviceFromQueueArn(record.eventSourceARN, queueNamePrefix);
       const change = parseFanOutMessage(record.body, { kinds: CHANGE_KINDS });
-      const result = await ridingOutRedisRestarts(() => cache.apply(change, [service]));
+      const result = await ridingOutRedisRestarts(() => cache.apply(change, [service]), redisOutageBudgetMs);
       countOutcome('CacheEntriesApplied', result.applied.length);
       countOutcome('CacheEntriesStale', result.stale.length);
       for (const outcome of result.outcomes) {
@@ -63,15 +76,8 @@ export function createCacheUpdaterHandler(deps: () => Promise<CacheUpdaterDeps>)
   };
 }
 
-/**
- * How long one message waits for the region's Redis to come back (a failover or restart takes seconds). A
- * message reported failed is retried only after the queue's visibility timeout (minutes), long after its
- * verification has judged the change: a restart would turn into a rollback of a good change.
- */
-export const REDIS_OUTAGE_BUDGET_MS = 8_000;
-
-async function ridingOutRedisRestarts(apply: () => Promise<ApplyResult>): Promise<ApplyResult> {
-  const deadline = Date.now() + REDIS_OUTAGE_BUDGET_MS;
+async function ridingOutRedisRestarts(apply: () => Promise<ApplyResult>, budgetMs: number): Promise<ApplyResult> {
+  const deadline = Date.now() + budgetMs;
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
     try {
       return await apply();
@@ -89,6 +95,7 @@ async function depsFromEnv(): Promise<CacheUpdaterDeps> {
     cache: createFlagCache({ redis: await regionalRedisFromEnv(), stage: settings.stage }),
     region: settings.region,
     queueNamePrefix: requiredEnv('QUEUE_NAME_PREFIX'),
+    redisOutageBudgetMs: durationSettingMs('REDIS_OUTAGE_BUDGET_MS'),
   };
 }
 

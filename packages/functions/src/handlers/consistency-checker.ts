@@ -1,8 +1,9 @@
 import { createFlagCache } from '@ffc/cache';
+import { DEFAULT_APPLY_DEADLINE_MS } from '../budgets';
 import { UnprocessableInputError } from '../errors';
 import { AuditSink } from '../ports/audit-sink';
 import { regionalRedisFromEnv } from '../regional-redis';
-import { auditSinkFromEnv, lazy, regionalSettings } from '../runtime';
+import { auditSinkFromEnv, durationSettingMs, lazy, regionalSettings } from '../runtime';
 import {
   AppliedVersion,
   ChangeToVerify,
@@ -10,7 +11,16 @@ import {
   parseAppliedRows,
   parseChangeToVerify,
 } from '../verification/applied-query';
-import { Verdict, assertVerifiable, checkConsistency, verdictAuditEvents } from '../verification/consistency';
+import {
+  Verdict,
+  assertVerifiable,
+  checkConsistency,
+  pendingUntil,
+  verdictAuditEvents,
+} from '../verification/consistency';
+
+/** How often the readers' acknowledgements are read again while a change is within its apply deadline. */
+const ACKNOWLEDGEMENT_POLL_MS = 500;
 
 /** The state machine's CheckConsistency payload. */
 export interface ConsistencyRequest {
@@ -27,6 +37,13 @@ export interface ConsistencyCheckerDeps {
    * @default - Logs Insights only
    */
   readonly acknowledged?: (change: ChangeToVerify, region: string) => Promise<AppliedVersion[]>;
+  /**
+   * How long after publication a change may still be reaching its caches: until then an inconsistent
+   * verdict is not final and the acknowledgements are read again. Must cover the cache updater's Redis
+   * outage budget, and stay below the checker's timeout minus the verification's settle time.
+   * @default 10000 (APPLY_DEADLINE_MS in the function's environment)
+   */
+  readonly applyDeadlineMs?: number;
 }
 
 /**
@@ -45,16 +62,28 @@ export function createConsistencyCheckerHandler(deps: () => ConsistencyCheckerDe
         'consistency check needs { region, changes[], rows[] } (the verification state machine sends it)',
       );
     }
-    const { audit, stage, acknowledged } = await deps();
+    const { audit, stage, acknowledged, applyDeadlineMs = DEFAULT_APPLY_DEADLINE_MS } = await deps();
     const changes = request.changes.map((input, i) => {
       const change = parseChangeToVerify(input, `changes[${i}]`);
       assertVerifiable(stage, request.region, change);
       return change;
     });
-    const acknowledgements = acknowledged
-      ? (await Promise.all(changes.map((c) => acknowledged(c, request.region)))).flat()
-      : [];
-    const verdicts = checkConsistency(request.region, changes, parseAppliedRows(request.rows), acknowledgements);
+    const rows = parseAppliedRows(request.rows);
+    let verdicts = checkConsistency(request.region, changes, rows);
+    // Acknowledgements only add evidence, so they are read while a verdict is inconsistent; before a change's
+    // apply deadline its caches may still be filling (a Redis restart ridden out), so again until then.
+    for (let first = true; acknowledged && verdicts.some((v) => !v.consistent); first = false) {
+      const pending = pendingUntil(verdicts, applyDeadlineMs) > Date.now();
+      if (!first && !pending) break;
+      if (!first) await new Promise((resolve) => setTimeout(resolve, ACKNOWLEDGEMENT_POLL_MS));
+      try {
+        const acknowledgements = (await Promise.all(changes.map((c) => acknowledged(c, request.region)))).flat();
+        verdicts = checkConsistency(request.region, changes, rows, acknowledgements);
+      } catch (error) {
+        // Redis may be the very thing restarting: read again within the deadline, else the execution is retried whole.
+        if (!pending) throw error;
+      }
+    }
     await audit.record(verdicts.flatMap((verdict) => verdictAuditEvents(stage, verdict)));
     return { verdicts };
   };
@@ -67,6 +96,7 @@ export const handler = createConsistencyCheckerHandler(
     return {
       audit: auditSinkFromEnv(),
       stage,
+      applyDeadlineMs: durationSettingMs('APPLY_DEADLINE_MS'),
       acknowledged: async (change: ChangeToVerify, region: string) =>
         (await cache.acknowledgements(change.flagKey, change.version))
           .filter((ack) => ack.region === region)

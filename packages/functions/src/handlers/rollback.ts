@@ -1,4 +1,4 @@
-import { AuditEventDetails, AuditEventType, buildAuditEvent } from '@ffc/audit/lib/events';
+import { AuditEventDetails, AuditEventType, buildAuditEvent } from '@ffc/audit/events';
 import { assertRegionCode } from '@ffc/identifiers';
 import { FlagStore } from '@ffc/store';
 import { ACTORS } from '../actors';

@@ -7,7 +7,15 @@ import { ACTORS } from '../actors';
 import { createSnsEventPublisher } from '../aws/sns-event-publisher';
 import { UnprocessableInputError } from '../errors';
 import { countOutcome, publishOutcomes } from '../metrics';
-import { auditSinkFromEnv, flagStoreFromEnv, lazy, logger, regionalSettings, requiredEnv } from '../runtime';
+import {
+  auditSinkFromEnv,
+  changePolicyFromEnv,
+  flagStoreFromEnv,
+  lazy,
+  logger,
+  regionalSettings,
+  requiredEnv,
+} from '../runtime';
 import { StreamOutcome, createStreamValidator } from '../validation/stream-validator';
 
 const OUTCOME_METRICS: Record<StreamOutcome['outcome'], string> = {
@@ -77,6 +85,7 @@ export const handler = createValidatorHandler(
     const settings = regionalSettings();
     return createStreamValidator({
       ...settings,
+      changePolicy: changePolicyFromEnv(),
       store: flagStoreFromEnv(),
       audit: auditSinkFromEnv(),
       catalogue: serviceCatalogue,

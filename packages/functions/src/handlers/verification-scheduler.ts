@@ -25,13 +25,15 @@ export function parsePublishedEvent(body: string): ChangeToVerify {
   } catch (error) {
     throw new UnprocessableInputError(`not a flag-change-published event: not JSON (${(error as Error).message})`);
   }
-  const detail = (event as { detail?: unknown } | null)?.detail;
+  const { detail, time } = (event ?? {}) as { detail?: unknown; time?: unknown };
   if (typeof detail !== 'object' || detail === null) {
     throw new UnprocessableInputError(
       'not a flag-change-published event: detail needs flagKey, version, services and correlationId',
     );
   }
-  return parseChangeToVerify(detail, 'flag-change-published detail');
+  // The event's time is when the change was published: verification's apply deadline counts from it.
+  const publishedAt = typeof time === 'string' ? time : undefined;
+  return parseChangeToVerify({ ...detail, publishedAt }, 'flag-change-published detail');
 }
 
 export function verificationInput(

@@ -1,4 +1,4 @@
-import { AuditEvent } from '@ffc/audit/lib/events';
+import { AuditEvent } from '@ffc/audit/events';
 
 /** Where handlers hand audit events: a durable queue in AWS (see sqs-audit-sink), a recorder in tests. */
 export interface AuditSink {

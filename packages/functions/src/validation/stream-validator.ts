@@ -1,5 +1,16 @@
-import { AuditEvent, AuditEventDetails, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/lib/events';
-import { CONNECTOR_IDENTITY_PREFIX, FlagChange, ServiceCatalogue, expectedServices, validateChange } from '@ffc/rules';
+import { AuditEvent, AuditEventDetails, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/events';
+import {
+  CONNECTOR_IDENTITY_PREFIX,
+  ChangePolicy,
+  FlagChange,
+  ServiceCatalogue,
+  archiveChangeOf,
+  changeOf,
+  expectedServices,
+  fallbackCorrelationId,
+  validateChange,
+  validationContextFromStore,
+} from '@ffc/rules';
 import {
   FlagDocument,
   FlagDocumentTooLargeError,
@@ -11,7 +22,6 @@ import {
   isStoredVersion,
 } from '@ffc/store';
 import { canonicalJson } from './canonical-json';
-import { changeOf, fallbackCorrelationId, validationContextFromStore } from './store-context';
 import { UnprocessableInputError } from '../errors';
 import { AuditSink } from '../ports/audit-sink';
 import { ChangePublisher } from '../ports/change-publisher';
@@ -20,6 +30,7 @@ import { ChangePublisher } from '../ports/change-publisher';
 const CONTENT_FIELDS = ['type', 'value', 'services', 'regions', 'rollout', 'targeting', 'prerequisites'] as const;
 
 export interface StreamValidatorDeps {
+  /** The flag table (its reverse index tells the rules who depends on a changed flag). */
   readonly store: FlagStore;
   readonly publisher: ChangePublisher;
   readonly audit: AuditSink;
@@ -27,6 +38,16 @@ export interface StreamValidatorDeps {
   readonly stage: string;
   readonly production: boolean;
   readonly region: string;
+  /**
+   * Every region the stage serves: last known good is the version verified in all of them.
+   * @default - this region only (a one-region stage)
+   */
+  readonly regions?: readonly string[];
+  /**
+   * The stage's change windows, freezes and their time zone, as its configuration declares them.
+   * @default - no windows, no freezes, UTC
+   */
+  readonly changePolicy?: ChangePolicy;
   /** Recorded as the actor of the validator's own writes and audit events. */
   readonly actor: string;
 }
@@ -53,7 +74,8 @@ function clip(text: string): string {
 /**
  * What the stream validator does with one write to a flag's current document: an operator's change is
  * validated (every region reaches the same verdict: the rules are pure and `now` is the change's own
- * timestamp); an invalid one is never published and the previous value is restored, conditionally, so of
+ * timestamp, which the flag writer stamps from SQS, as it stamps changedBy from the signing identity: only
+ * the writer and the connector's functions may write the table); an invalid one is never published and the previous value is restored, conditionally, so of
  * twelve regions exactly one restore lands. The validator's own restores and the verifier's rollbacks are
  * published without re-validation, which is what keeps a rejection from looping.
  *
@@ -78,13 +100,16 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
     services: readonly string[],
     correlationId: string,
     published: AuditEvent,
+    replaces?: string,
   ): Promise<StreamOutcome> {
     await deps.audit.record([published]);
     // A redelivered record finds its publication recorded: caches would shrug, but verification would run twice.
-    if ((await deps.store.publishedVersion(change.flagKey, deps.region)) >= change.version) {
+    // A replacement shares its version with the publication it replaces, so only a newer one makes it moot.
+    const publishedVersion = await deps.store.publishedVersion(change.flagKey, deps.region);
+    if (publishedVersion > change.version || (publishedVersion === change.version && replaces === undefined)) {
       return { outcome: 'already-published', services };
     }
-    await deps.publisher.publish({ change, region: deps.region, services, correlationId });
+    await deps.publisher.publish({ change, region: deps.region, services, correlationId, replaces });
     await deps.store.recordPublication(change.flagKey, deps.region, change.version);
     return { outcome: 'published', services };
   }
@@ -173,7 +198,8 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
   /**
    * An archive (kind `archive`, written by the store's `archive`) is published as a tombstone to every
    * service any version reached: caches keep its version, so an older delivery cannot bring the flag back.
-   * The rules have no archive kind yet, so only its shape is checked here; a malformed one is rejected.
+   * A malformed one is rejected; a well-formed one is judged by the rules as the archived content at the
+   * archive's version (who depends on it, whether it serves one value to everyone).
    */
   async function archive(stream: FlagStreamChange, document: FlagDocument): Promise<StreamOutcome> {
     const correlationId = document.correlationId ?? fallbackCorrelationId(document.flagKey, document.version);
@@ -181,6 +207,10 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
     if (problems.length > 0) {
       return reject(stream, document, correlationId, { ruleIds: ['FFC-MODEL'], messages: problems });
     }
+    const current = stream.oldDocument && !isArchive(stream.oldDocument) ? stream.oldDocument : undefined;
+    const change = current && archiveChangeOf(document, current);
+    const rejection = change && (await violations(change, current, true));
+    if (rejection) return reject(stream, document, correlationId, rejection);
     // The publisher port and expectedServices take a FlagChange; of a tombstone they read only its identity and
     // reach, and buildFanOutMessage sends nothing but the identity once it sees `archived`.
     const tombstone = {
@@ -212,8 +242,19 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
     return publish(tombstone, services, correlationId, archived);
   }
 
-  async function violations(change: FlagChange, previous: FlagDocument | undefined): Promise<Rejection | undefined> {
-    const verdict = validateChange(change, await validationContextFromStore(deps.store, change, previous, deps));
+  /** The accepted version a change follows (none before a creation). */
+  async function versionBefore(change: FlagChange): Promise<FlagDocument | null> {
+    return change.version > 1 ? deps.store.getVersion(change.flagKey, change.version - 1) : null;
+  }
+
+  async function violations(
+    change: FlagChange,
+    previous: FlagDocument | undefined,
+    archiving = false,
+  ): Promise<Rejection | undefined> {
+    const policy = { ...deps, ...deps.changePolicy, regions: deps.regions ?? [deps.region] };
+    const context = await validationContextFromStore(deps.store, change, previous, policy, { archiving });
+    const verdict = validateChange(change, context);
     if (verdict.valid) return undefined;
     const errors = verdict.violations.filter((v) => v.severity === 'error');
     return { ruleIds: errors.map((v) => v.ruleId), messages: errors.map((v) => `${v.ruleId} ${v.path}: ${v.message}`) };
@@ -235,11 +276,17 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
         });
       }
       const { change, correlationId } = parsed;
+      // Another region's write of this version won last-writer-wins here: it is judged against (and a
+      // rejection restores) the version before it, not the losing write it displaced.
+      const replaces = lastWriterReplaced(stream);
+      const judged = replaces ? { ...stream, oldDocument: (await versionBefore(change)) ?? undefined } : stream;
       // Re-creating an archived flag: it replaces nothing the rules could compare with.
-      const previous = stream.oldDocument && !isArchive(stream.oldDocument) ? stream.oldDocument : undefined;
+      const previous = judged.oldDocument && !isArchive(judged.oldDocument) ? judged.oldDocument : undefined;
       const rejection =
-        change.kind === 'change' ? await violations(change, previous) : await forgedSystemWrite(document);
-      if (rejection) return reject(stream, document, correlationId, rejection);
+        change.kind === 'change'
+          ? (backdated(change, judged.oldDocument) ?? (await violations(change, previous)))
+          : await forgedSystemWrite(document);
+      if (rejection) return reject(judged, document, correlationId, rejection);
 
       const services = expectedServices(change, deps.region, deps.catalogue);
       if (services.length === 0) return { outcome: 'not-for-this-region' };
@@ -254,9 +301,22 @@ export function createStreamValidator(deps: StreamValidatorDeps) {
           messages: error.problems.map((problem) => `audit event: ${problem}`),
         });
       }
-      return publish(change, services, correlationId, published);
+      return publish(change, services, correlationId, published, replaces);
     },
   };
+}
+
+/**
+ * The correlation id of the write a MODIFY displaced at the same version: two regions each accepted that
+ * version within the replication lag, and last-writer-wins kept the other region's write in this replica
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html).
+ */
+function lastWriterReplaced(stream: FlagStreamChange): string | undefined {
+  const { oldDocument: old, newDocument: current } = stream;
+  if (!old || !current || old.version !== current.version) return undefined;
+  const oldId = old.correlationId ?? fallbackCorrelationId(old.flagKey, old.version);
+  const currentId = current.correlationId ?? fallbackCorrelationId(current.flagKey, current.version);
+  return oldId === currentId ? undefined : oldId;
 }
 
 /** What an archive must name for caches and verification to act on it (the store's `archive` writes all of it). */
@@ -276,4 +336,19 @@ function archiveProblems(document: FlagDocument): string[] {
     problems.push('an archive must carry changedAt, an ISO 8601 instant');
   }
   return problems;
+}
+
+/**
+ * The flag writer never stamps a change earlier than the version it replaces (README, "Who wrote this
+ * change"); one that is did not come through it, and would pass the rate rules with a `now` of its choosing.
+ */
+function backdated(change: FlagChange, replaced: FlagDocument | undefined): Rejection | undefined {
+  const before = replaced?.changedAt;
+  if (typeof before !== 'string' || !(Date.parse(change.changedAt) < Date.parse(before))) return undefined;
+  return {
+    ruleIds: ['FFC-MODEL'],
+    messages: [
+      `changedAt ${change.changedAt} is earlier than version ${replaced?.version}'s ${before}: changes are stamped by the flag writer, never backdated`,
+    ],
+  };
 }

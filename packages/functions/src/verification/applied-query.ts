@@ -11,6 +11,8 @@ export interface ChangeToVerify {
   readonly services: readonly string[];
   readonly correlationId: string;
   readonly kind: ChangeKind;
+  /** When it was published (the change-published event's time): its caches may still be filling until the apply deadline. */
+  readonly publishedAt?: string;
 }
 
 /** One service's newest applied version of a flag, from the cache updater's `flag_applied` lines. */
@@ -18,6 +20,11 @@ export interface AppliedVersion {
   readonly service: string;
   readonly flagKey: string;
   readonly version: number;
+  /**
+   * Which write of that version the service holds (two regions can each accept one; last-writer-wins keeps
+   * one of them). @default - not known (older log lines, readers' acknowledgements): any write of the version
+   */
+  readonly correlationId?: string;
 }
 
 /** A Logs Insights result row: a list of field/value pairs. */
@@ -31,7 +38,7 @@ export type ResultRow = ReadonlyArray<{ readonly field: string; readonly value: 
 export function parseChangeToVerify(input: unknown, what = 'change'): ChangeToVerify {
   const problem = (message: string) => new UnprocessableInputError(`${what}: ${message}`);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw problem('must be an object');
-  const { flagKey, version, services, correlationId, kind = 'change' } = input as Record<string, unknown>;
+  const { flagKey, version, services, correlationId, kind = 'change', publishedAt } = input as Record<string, unknown>;
   if (!isFlagKey(flagKey)) {
     const why = identifierProblem(FLAG_KEY, flagKey);
     throw problem(`flagKey ${JSON.stringify(flagKey)} must match ${FLAG_KEY.pattern.source}: it ${why}`);
@@ -49,7 +56,11 @@ export function parseChangeToVerify(input: unknown, what = 'change'): ChangeToVe
   if (!(CHANGE_KINDS as readonly unknown[]).includes(kind)) {
     throw problem(`kind must be one of ${CHANGE_KINDS.join(', ')}`);
   }
-  return { flagKey, version, services: [...services], correlationId, kind: kind as ChangeKind };
+  if (publishedAt !== undefined && (typeof publishedAt !== 'string' || Number.isNaN(Date.parse(publishedAt)))) {
+    throw problem(`publishedAt ${JSON.stringify(publishedAt)} must be an ISO 8601 time`);
+  }
+  const change = { flagKey, version, services: [...services], correlationId, kind: kind as ChangeKind };
+  return publishedAt === undefined ? change : { ...change, publishedAt };
 }
 
 /**
@@ -62,9 +73,10 @@ export function appliedVersionsQuery(flagKeys: readonly string[]): string {
     if (!isFlagKey(key)) throw new Error(`refusing to query for invalid flag key '${key}'`);
   }
   return [
-    'fields service, flagKey, storedVersion',
+    'fields service, flagKey, storedVersion, storedCorrelationId',
     `| filter event = "flag_applied" and flagKey in [${keys.map((k) => `"${k}"`).join(', ')}]`,
-    '| stats max(storedVersion) as version by service, flagKey',
+    // By write as well: a service holding the other region's write of a version has not applied this one.
+    '| stats max(storedVersion) as version by service, flagKey, storedCorrelationId',
   ].join(' ');
 }
 
@@ -83,8 +95,9 @@ export function parseAppliedRows(rows: readonly ResultRow[]): AppliedVersion[] {
     const service = field('service');
     const flagKey = field('flagKey');
     const version = field('version');
+    const correlationId = field('storedCorrelationId') || undefined;
     if (service && flagKey && version && DECIMAL.test(version) && isStoredVersion(Number(version))) {
-      applied.push({ service, flagKey, version: Number(version) });
+      applied.push({ service, flagKey, version: Number(version), ...(correlationId ? { correlationId } : {}) });
     }
   }
   return applied;

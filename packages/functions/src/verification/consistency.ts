@@ -1,4 +1,4 @@
-import { AuditDifference, AuditEvent, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/lib/events';
+import { AuditDifference, AuditEvent, InvalidAuditEventError, buildAuditEvent } from '@ffc/audit/events';
 import { ACTORS } from '../actors';
 import { UnprocessableInputError } from '../errors';
 import { AppliedVersion, ChangeToVerify, parseChangeToVerify } from './applied-query';
@@ -16,6 +16,7 @@ export interface Verdict extends ChangeToVerify {
 /**
  * Compares what every targeted service reported against the expected version. Pure and deterministic: the
  * expected set is explicit, a newer version also counts as applied (a later change superseded this one),
+ * the same version only as the same write (correlation id) when the source says which write it holds,
  * and differences are listed in service order. Two sources count alike: the cache updater's `flag_applied`
  * lines (Logs Insights) and the services' own readers' acknowledgements (Redis).
  */
@@ -25,17 +26,23 @@ export function checkConsistency(
   applied: readonly AppliedVersion[],
   acknowledged: readonly AppliedVersion[] = [],
 ): Verdict[] {
-  const newest = new Map<string, number>();
+  const evidence = new Map<string, AppliedVersion[]>();
   for (const row of [...applied, ...acknowledged]) {
     const key = `${row.flagKey}\u0000${row.service}`;
-    newest.set(key, Math.max(newest.get(key) ?? -Infinity, row.version));
+    evidence.set(key, [...(evidence.get(key) ?? []), row]);
   }
   return changes.map((change) => {
+    // The same version counts only as this write (or when the source cannot tell which write it holds).
+    const holds = (row: AppliedVersion) =>
+      row.version > change.version ||
+      (row.version === change.version &&
+        (row.correlationId === undefined || row.correlationId === change.correlationId));
     const differences: AuditDifference[] = [];
     for (const service of [...change.services].sort()) {
-      const observed = newest.get(`${change.flagKey}\u0000${service}`);
-      if (observed === undefined || observed < change.version) {
-        differences.push({ service, expectedVersion: change.version, observedVersion: observed ?? null });
+      const rows = evidence.get(`${change.flagKey}\u0000${service}`) ?? [];
+      if (!rows.some(holds)) {
+        const observed = rows.length > 0 ? Math.max(...rows.map((r) => r.version)) : null;
+        differences.push({ service, expectedVersion: change.version, observedVersion: observed });
       }
     }
     return {
@@ -47,6 +54,18 @@ export function checkConsistency(
       differences,
     };
   });
+}
+
+/**
+ * Until when (ms since the epoch) an inconsistent verdict is not final: its change was published less than
+ * `applyDeadlineMs` ago, so its caches may still be filling (the cache updater riding out a Redis restart).
+ * -Infinity when every verdict is final.
+ */
+export function pendingUntil(verdicts: readonly Verdict[], applyDeadlineMs: number): number {
+  const dueAt = verdicts
+    .filter((v) => !v.consistent && v.publishedAt !== undefined)
+    .map((v) => Date.parse(v.publishedAt!) + applyDeadlineMs);
+  return Math.max(-Infinity, ...dueAt);
 }
 
 /** What the consistency checker audits for one verdict (validated): how many applied, then verified or inconsistent. */

@@ -1,5 +1,5 @@
 import { auditIndexPattern, auditTemplateName, createAuditReader, installAuditIndex } from '@ffc/audit';
-import { AuditEvent } from '@ffc/audit/lib/events';
+import { AuditEvent } from '@ffc/audit/events';
 import { ensureEngines } from '@ffc/tools';
 import { Client } from '@opensearch-project/opensearch';
 import type { SQSEvent } from 'aws-lambda';

@@ -8,11 +8,19 @@ import {
   _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AuditEvent } from '@ffc/audit/lib/events';
-import { FlagChange, exampleChange } from '@ffc/rules';
+import { AuditEvent } from '@ffc/audit/events';
+import { FlagChange, exampleChange, serviceCatalogue } from '@ffc/rules';
 import { FlagStore, createFlagStore, createFlagTable, deleteFlagTable } from '@ffc/store';
 import { ensureEngines } from '@ffc/tools';
-import { AuditSink, ChangePublisher, PublishedChange } from '../../src';
+import {
+  ACTORS,
+  AuditSink,
+  ChangePublisher,
+  PublishedChange,
+  StreamValidatorDeps,
+  createStreamValidator,
+  createValidatorHandler,
+} from '../../src';
 
 export const STAGE = 'pr-7';
 export const REGION = 'eu-west-1';
@@ -109,4 +117,25 @@ export function useLocalFlagTable(): () => LocalFlagTable {
     if (!table) throw new Error('the local flag table is created in beforeAll');
     return table;
   };
+}
+
+/**
+ * A region's stream validator over a test table, recording what it publishes and audits; `overrides` change
+ * one dependency (the region, the policy, a failing publisher).
+ */
+export function regionalValidator(store: FlagStore, overrides: Partial<StreamValidatorDeps> = {}) {
+  const publisher = new RecordingPublisher();
+  const audit = new RecordingAudit();
+  const validator = createStreamValidator({
+    store,
+    publisher,
+    audit,
+    catalogue: serviceCatalogue,
+    stage: STAGE,
+    production: false,
+    region: REGION,
+    actor: ACTORS.validator,
+    ...overrides,
+  });
+  return { publisher, audit, validator, handler: createValidatorHandler(() => validator) };
 }

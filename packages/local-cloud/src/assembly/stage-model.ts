@@ -97,7 +97,18 @@ export interface RuleSpec {
   readonly eventBusName: string;
   readonly enabled: boolean;
   readonly pattern: unknown;
-  readonly targets: readonly { readonly id: string; readonly arn: string; readonly deadLetterArn?: string }[];
+  readonly targets: readonly RuleTargetSpec[];
+}
+
+/** An SQS queue or an event bus (of this region or another): what the local buses deliver to. */
+export interface RuleTargetSpec {
+  readonly id: string;
+  readonly arn: string;
+  readonly deadLetterArn?: string;
+  /** The role EventBridge assumes for the target (an event bus in another region needs one). */
+  readonly roleArn?: string;
+  /** Delivers this part of the event instead of the whole event. */
+  readonly inputPath?: string;
 }
 
 export interface StateMachineSpec {
@@ -215,6 +226,7 @@ const RUN_PROPERTIES: Record<string, readonly string[]> = {
     'MaximumMessageSize',
     'ReceiveMessageWaitTimeSeconds',
     'RedrivePolicy',
+    'RedriveAllowPolicy',
   ],
   'AWS::SNS::Topic': ['TopicName'],
   'AWS::SNS::Subscription': [
@@ -306,9 +318,14 @@ export function buildStageModel(
   }
 
   const queues: QueueSpec[] = [];
+  const redriveAllowed = new Map<string, (sourceArn: string) => boolean>();
   for (const { stack, logicalId, resource } of resourcesOf(stacks, 'AWS::SQS::Queue')) {
     const p = props(stack, logicalId, resource);
     if (p.FifoQueue) throw new NotEmulatedError(where(stack, logicalId), 'FifoQueue');
+    const arn = ids.attribute(stack, logicalId, 'Arn') as string;
+    if (p.RedriveAllowPolicy) {
+      redriveAllowed.set(arn, redriveAllowPolicy(where(stack, logicalId), p.RedriveAllowPolicy));
+    }
     queues.push({
       region: stack.region,
       where: where(stack, logicalId),
@@ -326,6 +343,15 @@ export function buildStageModel(
           }
         : undefined,
     });
+  }
+  // SQS refuses a redrive policy whose dead-letter queue does not allow the source (the deploy would fail).
+  for (const queue of queues) {
+    const allows = queue.redrive && redriveAllowed.get(queue.redrive.deadLetterTargetArn);
+    if (allows && !allows(queue.arn)) {
+      throw new LocalCloudError(
+        `${queue.where}: its dead-letter queue ${queue.redrive!.deadLetterTargetArn} does not allow it as a source (RedriveAllowPolicy); SQS would refuse the RedrivePolicy`,
+      );
+    }
   }
 
   const topics = [...resourcesOf(stacks, 'AWS::SNS::Topic')].map(({ stack, logicalId, resource }) => {
@@ -411,14 +437,20 @@ export function buildStageModel(
       pattern: typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern,
       targets: ((p.Targets ?? []) as Record<string, any>[]).map((t, i) => {
         for (const key of Object.keys(t)) {
-          if (!['Id', 'Arn', 'DeadLetterConfig', 'RetryPolicy'].includes(key)) {
+          if (!['Id', 'Arn', 'DeadLetterConfig', 'RetryPolicy', 'RoleArn', 'InputPath'].includes(key)) {
             throw new NotEmulatedError(`${here}.Targets[${i}]`, key);
           }
         }
-        if (!String(t.Arn).startsWith('arn:aws:sqs:')) {
-          throw new NotEmulatedError(`${here}.Targets[${i}]`, `a target other than SQS (${t.Arn})`);
+        if (!/^arn:aws:(sqs|events):/.test(String(t.Arn))) {
+          throw new NotEmulatedError(`${here}.Targets[${i}]`, `a target other than SQS or an event bus (${t.Arn})`);
         }
-        return { id: String(t.Id), arn: String(t.Arn), deadLetterArn: t.DeadLetterConfig?.Arn };
+        return {
+          id: String(t.Id),
+          arn: String(t.Arn),
+          deadLetterArn: t.DeadLetterConfig?.Arn,
+          roleArn: t.RoleArn === undefined ? undefined : String(t.RoleArn),
+          inputPath: t.InputPath === undefined ? undefined : String(t.InputPath),
+        };
       }),
     });
   }
@@ -593,4 +625,30 @@ function localStreamArn(stack: AssemblyStack, resource: TemplateResource): strin
     );
   }
   return `arn:aws:dynamodb:${stack.region}:${stack.account}:table/${call.parameters.TableName}/stream/latest`;
+}
+
+/** A dead-letter queue's RedriveAllowPolicy as SQS documents it: allowAll, denyAll, or byQueue with up to 10 sources. */
+function redriveAllowPolicy(here: string, policy: unknown): (sourceArn: string) => boolean {
+  const parsed = (typeof policy === 'string' ? JSON.parse(policy) : policy) as {
+    redrivePermission?: string;
+    sourceQueueArns?: unknown;
+  };
+  switch (parsed.redrivePermission) {
+    case 'allowAll':
+      return () => true;
+    case 'denyAll':
+      return () => false;
+    case 'byQueue': {
+      const sources = parsed.sourceQueueArns;
+      if (!Array.isArray(sources) || sources.length < 1 || sources.length > 10) {
+        throw new LocalCloudError(`${here}: RedriveAllowPolicy byQueue needs 1 to 10 sourceQueueArns`);
+      }
+      const allowed = new Set(sources.map(String));
+      return (sourceArn) => allowed.has(sourceArn);
+    }
+    default:
+      throw new LocalCloudError(
+        `${here}: RedriveAllowPolicy.redrivePermission '${parsed.redrivePermission}' is not allowAll, denyAll or byQueue`,
+      );
+  }
 }

@@ -1,5 +1,11 @@
 export * from './errors';
 export * from './log-store';
 export * from './insights-query';
-export { evaluateInsightsQuery, EvaluateOptions, FieldValue, QueryableLogEvent, ResultRow } from './insights-evaluator';
+export {
+  evaluateInsightsQuery,
+  type EvaluateOptions,
+  type FieldValue,
+  type QueryableLogEvent,
+  type ResultRow,
+} from './insights-evaluator';
 export * from './insights-service';

@@ -10,6 +10,11 @@ export interface GatewayRequestContext {
   readonly service: string;
   /** The AWS operation name, e.g. `Publish`. */
   readonly operation: string;
+  /**
+   * The signing principal's id, from the SigV4 credential's access key id: an IAM user id, or
+   * `<role id>:<session name>` for an assumed role. SQS reports it as SenderId (ReceiveMessage).
+   */
+  readonly principalId: string;
 }
 
 export interface MessageAttributeValue {

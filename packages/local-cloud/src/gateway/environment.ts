@@ -1,4 +1,4 @@
-import { Gateway } from './server';
+import type { Gateway } from './server';
 
 /**
  * The SDK's per-service endpoint variables (`AWS_ENDPOINT_URL_` + the client's serviceId upper-cased, spaces as
@@ -21,6 +21,14 @@ export const LOCAL_CLOUD_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'localcloud',
   AWS_SECRET_ACCESS_KEY: 'localcloud',
 } as const;
+
+/**
+ * Who the fake credentials are: the local cloud's functions sign with them, so their messages carry this
+ * SenderId (shaped like an IAM user id, as AWS reports one for a user).
+ */
+export const LOCAL_CLOUD_PRINCIPALS: Readonly<Record<string, string>> = {
+  [LOCAL_CLOUD_CREDENTIALS.AWS_ACCESS_KEY_ID]: 'AIDALOCALCLOUDFUNCTIONS',
+};
 
 /**
  * The environment a Lambda bundle needs so its default-config SDK clients reach the gateway (endpoint URLs, fake

@@ -5,6 +5,7 @@ export {
   gatewayQueueUrl,
   GATEWAY_ENDPOINT_VARIABLES,
   LOCAL_CLOUD_CREDENTIALS,
+  LOCAL_CLOUD_PRINCIPALS,
 } from './environment';
 export { md5OfMessageAttributes } from './sqs-md5';
-export { Gateway, GatewayOptions, startGateway } from './server';
+export { type Gateway, type GatewayOptions, principalIdOf, startGateway } from './server';

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GatewayBackend, GatewayRequestContext } from './backend';
+import { LOCAL_CLOUD_PRINCIPALS } from './environment';
 import { wireError, WireError } from './errors';
 import { awsJsonProtocol, awsQueryProtocol, MalformedRequestError, Protocol, WireResponse } from './protocols';
 import { eventsService } from './services/events';
@@ -28,6 +29,12 @@ export interface GatewayOptions {
   readonly host?: string;
   /** @default 0 - an ephemeral port */
   readonly port?: number;
+  /**
+   * Access key id → the principal id AWS would resolve it to (what SQS reports as SenderId), so a test can sign
+   * as a given role session. A key not listed is an IAM user of its own (see {@link principalIdOf}).
+   * @default LOCAL_CLOUD_PRINCIPALS
+   */
+  readonly principals?: Readonly<Record<string, string>>;
 }
 
 const SERVICES: readonly ServiceDefinition[] = [
@@ -48,7 +55,19 @@ const KEEP_ALIVE_MS = 10 * 60_000;
  * `Credential=AKID/20260101/<region>/<service>/aws4_request`. Signatures are not verified: the gateway
  * serves loopback only, and any fake credentials the handlers' SDK finds must work.
  */
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
+
+/**
+ * The principal id of an access key: the listed one, else an IAM user id derived from the key alone (`AIDA` and
+ * 16 hex digits), so in the local cloud as in AWS the identity follows from the signing credential, never
+ * from anything in the request body.
+ */
+export function principalIdOf(accessKeyId: string, principals: Readonly<Record<string, string>>): string {
+  return (
+    principals[accessKeyId] ??
+    `AIDA${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 16).toUpperCase()}`
+  );
+}
 
 /** Starts the HTTP gateway that speaks the AWS wire protocols of the services `backend` emulates. */
 export async function startGateway(backend: GatewayBackend, options: GatewayOptions = {}): Promise<Gateway> {
@@ -59,9 +78,10 @@ export async function startGateway(backend: GatewayBackend, options: GatewayOpti
     );
   }
   const routes = bindRoutes(backend);
+  const principals = options.principals ?? LOCAL_CLOUD_PRINCIPALS;
   const server = createServer((request, response) => {
     readBody(request)
-      .then((body) => dispatch(routes, request, body))
+      .then((body) => dispatch(routes, principals, request, body))
       .then((answer) => send(response, answer))
       .catch((error: Error) => response.destroy(error));
   });
@@ -103,12 +123,13 @@ function bindRoutes(backend: GatewayBackend): ReadonlyMap<string, Route> {
 
 async function dispatch(
   routes: ReadonlyMap<string, Route>,
+  principals: Readonly<Record<string, string>>,
   request: IncomingMessage,
   body: string,
 ): Promise<WireResponse> {
   const requestId = randomUUID();
   const scope = CREDENTIAL_SCOPE.exec(String(request.headers.authorization ?? ''));
-  const route = scope ? routes.get(scope[2]) : undefined;
+  const route = scope ? routes.get(scope[3]) : undefined;
   const protocol = route?.service.protocol ?? guessProtocol(request);
   let parsed: { operation?: string; input: unknown };
   try {
@@ -126,7 +147,7 @@ async function dispatch(
       requestId,
     );
   }
-  const [, region, service] = scope;
+  const [, accessKeyId, region, service] = scope;
   const operation = parsed.operation ?? '(no operation)';
   const handler = route?.handlers.get(operation);
   if (!route || !handler) {
@@ -135,7 +156,12 @@ async function dispatch(
       requestId,
     );
   }
-  const ctx: GatewayRequestContext = { region, service, operation };
+  const ctx: GatewayRequestContext = {
+    region,
+    service,
+    operation,
+    principalId: principalIdOf(accessKeyId, principals),
+  };
   try {
     return protocol.success(operation, await handler(ctx, parsed.input), requestId);
   } catch (error) {

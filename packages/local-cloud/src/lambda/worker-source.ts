@@ -3,6 +3,8 @@
  * compiled). It loads each function's bundle as the Node.js runtime would — with that function's
  * environment, its own stdout/stderr feeding its log group — and answers invocations.
  */
+import { HOST_ALIAS_SOURCE, HOST_PREFIXES } from '../gateway/host-prefix';
+
 export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { Console } = require('node:console');
@@ -13,12 +15,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-// Host prefixes (StartSyncExecution's "sync-") put a label before the gateway's loopback address.
-const lookup = dns.lookup;
-dns.lookup = function (hostname, options, callback) {
-  const prefixed = /^[a-z0-9-]+-(127\.0\.0\.1|localhost)$/.exec(hostname);
-  return lookup.call(dns, prefixed ? prefixed[1] : hostname, options, callback);
-};
+// Host prefixes (StartSyncExecution's "sync-") put a label before the gateway's host: the alias
+// resolveHostPrefixes installs in the main thread (gateway/host-prefix.ts), for the gateway the endpoints name.
+if (process.env.AWS_ENDPOINT_URL_SFN) {
+  const gatewayHost = new URL(process.env.AWS_ENDPOINT_URL_SFN).hostname;
+  const prefixes = ${JSON.stringify(HOST_PREFIXES)};
+  ${HOST_ALIAS_SOURCE}(dns, new Map(prefixes.map((prefix) => [prefix + gatewayHost, gatewayHost])));
+}
 
 const pendingLogs = [];
 let flushScheduled = false;

@@ -558,23 +558,26 @@ export class LocalStage {
         },
       },
       sqs: {
-        sendMessage: async (_ctx: unknown, input: any) => {
+        // SQS stamps SenderId from the signing identity, never from the message: the flag writer trusts it.
+        sendMessage: async (ctx: { principalId: string }, input: any) => {
           const queue = this.queues.url(input.QueueUrl);
           const sent = queue.send({
             body: input.MessageBody,
             attributes: input.MessageAttributes,
             delaySeconds: input.DelaySeconds,
+            senderId: ctx.principalId,
           });
           this.observer.sentToQueue(queue.name, [input.MessageBody]);
           return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
         },
-        sendMessageBatch: async (_ctx: unknown, input: any) => {
+        sendMessageBatch: async (ctx: { principalId: string }, input: any) => {
           const queue = this.queues.url(input.QueueUrl);
           const Successful = (input.Entries as any[]).map((entry) => {
             const sent = queue.send({
               body: entry.MessageBody,
               attributes: entry.MessageAttributes,
               delaySeconds: entry.DelaySeconds,
+              senderId: ctx.principalId,
             });
             return { Id: entry.Id, MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
           });

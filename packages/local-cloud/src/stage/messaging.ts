@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { QueueSpec, RuleSpec, StageModel, SubscriptionSpec } from '../assembly/stage-model';
-import { NotEmulatedError } from '../errors';
+import { QueueSpec, RuleSpec, RuleTargetSpec, StageModel, SubscriptionSpec } from '../assembly/stage-model';
+import { LocalCloudError, NotEmulatedError } from '../errors';
 import { compileEventPattern, CompiledEventPattern } from '../events/event-pattern';
 import { CompiledFilterPolicy, SnsMessageAttribute, compileFilterPolicy } from '../sns/filter-policy';
 import { LocalQueue } from '../sqs';
@@ -167,11 +167,25 @@ export interface PutEventsEntry {
   readonly Time?: Date | string;
 }
 
-/** EventBridge buses: each event matched against the bus's rules, delivered to their SQS targets. */
+/** An event as EventBridge delivers it to targets (the envelope of "Event structure reference"). */
+interface BusEvent {
+  readonly id: string;
+  readonly region: string;
+  readonly [field: string]: unknown;
+}
+
+/** Delivers one matched event to one target. */
+type RuleDelivery = (event: BusEvent) => void;
+
+/**
+ * EventBridge buses: the ones the stage defines plus every region's default bus. Each event is matched against
+ * its bus's rules and delivered to their targets: an SQS queue (the whole event, or its `InputPath` part), or
+ * another bus — in this region or another, the cross-region delivery the audit forwarding uses.
+ */
 export class EventBuses {
   private readonly rules = new Map<
     string,
-    { spec: RuleSpec; pattern: CompiledEventPattern; targets: LocalQueue[] }[]
+    { spec: RuleSpec; pattern: CompiledEventPattern; targets: RuleDelivery[] }[]
   >();
 
   constructor(
@@ -179,6 +193,8 @@ export class EventBuses {
     queues: Queues,
     private readonly account: string,
   ) {
+    // "Every account has a default event bus" in every Region (EventBridge User Guide, "Event buses").
+    for (const region of model.regions) this.rules.set(`${region}/default`, []);
     for (const bus of model.eventBuses) this.rules.set(`${bus.region}/${bus.name}`, []);
     for (const spec of model.rules) {
       const list = this.rules.get(`${spec.region}/${spec.eventBusName}`);
@@ -192,7 +208,7 @@ export class EventBuses {
       list.push({
         spec,
         pattern: compileEventPattern(spec.pattern, spec.where),
-        targets: spec.targets.map((t) => queues.arn(t.arn, spec.where)),
+        targets: spec.targets.map((target, i) => this.delivery(spec, target, queues, `${spec.where}.Targets[${i}]`)),
       });
     }
   }
@@ -200,8 +216,7 @@ export class EventBuses {
   putEvents(region: string, entries: readonly PutEventsEntry[]) {
     const results = entries.map((entry) => {
       const busName = busNameOf(entry.EventBusName ?? 'default');
-      const rules = this.rules.get(`${region}/${busName}`);
-      if (!rules) {
+      if (!this.rules.has(`${region}/${busName}`)) {
         return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
       }
       let detail: unknown;
@@ -221,14 +236,57 @@ export class EventBuses {
         resources: entry.Resources ?? [],
         detail,
       };
-      for (const rule of rules) {
-        if (!rule.pattern.matches(event)) continue;
-        for (const target of rule.targets) target.send({ body: JSON.stringify(event) });
-      }
+      this.route(region, busName, event);
       return { EventId: event.id };
     });
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
+
+  private route(region: string, busName: string, event: BusEvent): void {
+    for (const rule of this.rules.get(`${region}/${busName}`) ?? []) {
+      if (!rule.pattern.matches(event)) continue;
+      for (const deliver of rule.targets) deliver(event);
+    }
+  }
+
+  private delivery(spec: RuleSpec, target: RuleTargetSpec, queues: Queues, where: string): RuleDelivery {
+    const deadLetters = target.deadLetterArn ? queues.arn(target.deadLetterArn, where) : undefined;
+    const bus = /^arn:aws:events:([a-z0-9-]+):\d+:event-bus\/(.+)$/.exec(target.arn);
+    if (!bus) {
+      const queue = queues.arn(target.arn, where);
+      const select = inputPathOf(target.inputPath, where);
+      return (event) => void queue.send({ body: JSON.stringify(select(event)) });
+    }
+    if (target.inputPath !== undefined) throw new NotEmulatedError(where, 'InputPath on an event-bus target');
+    const [, busRegion, busName] = bus;
+    if (busRegion !== spec.region && target.roleArn === undefined) {
+      // PutTargets refuses it: a bus in another Region is reached through a role of the rule's account.
+      throw new LocalCloudError(
+        `${where}: the event bus ${target.arn} is in another region, so the target needs a RoleArn`,
+      );
+    }
+    // The event arrives as it was sent: same id, source, detail-type, detail, and the Region it originated in
+    // ("region: identifies the AWS Region where the event originated", Event structure reference).
+    return (event) => {
+      if (this.rules.has(`${busRegion}/${busName}`)) return this.route(busRegion, busName, event);
+      // Undeliverable: after EventBridge's retries, the dead-letter queue keeps it (without one, it is gone).
+      deadLetters?.send({
+        body: JSON.stringify(event),
+        attributes: {
+          TARGET_ARN: { DataType: 'String', StringValue: target.arn },
+          ERROR_MESSAGE: { DataType: 'String', StringValue: `Event bus ${busName} does not exist in ${busRegion}.` },
+        },
+      });
+    };
+  }
+}
+
+/** The part of the event an `InputPath` selects; only plain `$.a.b` paths are emulated. */
+function inputPathOf(path: string | undefined, where: string): (event: BusEvent) => unknown {
+  if (path === undefined || path === '$') return (event) => event;
+  if (!/^\$(\.[A-Za-z0-9_-]+)+$/.test(path)) throw new NotEmulatedError(where, `the InputPath ${path}`);
+  const keys = path.split('.').slice(1);
+  return (event) => keys.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], event);
 }
 
 function busNameOf(nameOrArn: string): string {

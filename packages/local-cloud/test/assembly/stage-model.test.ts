@@ -186,6 +186,34 @@ describe('the stage model read from a cloud assembly', () => {
     expect(() => model(dir)).toThrow(message);
   });
 
+  describe("a dead-letter queue's RedriveAllowPolicy (SQS refuses a source it does not allow)", () => {
+    const allowing = (policy: unknown) =>
+      writeAssembly((_r, n) => (n.Resources.Dlq.Properties.RedriveAllowPolicy = policy));
+    const byQueue = (arn: unknown) => ({ redrivePermission: 'byQueue', sourceQueueArns: [arn] });
+
+    it('admits the source it names, as the ARN the template builds from the queue name', () => {
+      const dir = allowing(
+        byQueue({
+          'Fn::Join': [
+            '',
+            ['arn:aws:sqs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':t-fanout-checkout-api'],
+          ],
+        }),
+      );
+      expect(model(dir).queues.find((q) => q.name === 't-fanout-checkout-api')?.redrive).toBeDefined();
+      expect(() => model(allowing({ redrivePermission: 'allowAll' }))).not.toThrow();
+    });
+
+    it.each([
+      ['another source', byQueue('arn:aws:sqs:eu-west-1:000000000000:t-fanout-search')],
+      ['no source at all', { redrivePermission: 'denyAll' }],
+    ])('refuses a dead-letter queue that allows %s', (_what, policy) => {
+      expect(() => model(allowing(policy))).toThrow(
+        /Queue: its dead-letter queue arn:aws:sqs:eu-west-1:000000000000:t-fanoutdlq-checkout-api does not allow it as a source/,
+      );
+    });
+  });
+
   it('refuses a stack without an explicit region', () => {
     const dir = writeAssembly();
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));

@@ -12,21 +12,8 @@ import {
 } from '../../src/dynamodb';
 import { StreamReader } from '../../src/dynamodb/stream-reader';
 
-/** The twelve regions a stage serves (as in the catalogue, which this package does not read here). */
-export const TWELVE_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ca-central-1',
-  'sa-east-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-];
+/** The twelve regions a stage serves. */
+export { FLAG_REGIONS as TWELVE_REGIONS } from '@ffc/identifiers';
 
 let engine: LocalDynamoOptions | undefined;
 

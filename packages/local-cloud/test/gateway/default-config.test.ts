@@ -77,11 +77,26 @@ describe('default-config SDK clients in a fresh process, given gatewayEnvironmen
       secretsManager: 'token',
     });
     expect(calls.map(([ctx]) => ctx)).toEqual([
-      { region: 'ap-southeast-2', service: 'sns', operation: 'Publish' },
-      { region: 'ap-southeast-2', service: 'sqs', operation: 'SendMessageBatch' },
-      { region: 'ap-southeast-2', service: 'events', operation: 'PutEvents' },
-      { region: 'ap-southeast-2', service: 'states', operation: 'StartSyncExecution' },
-      { region: 'ap-southeast-2', service: 'secretsmanager', operation: 'GetSecretValue' },
+      { region: 'ap-southeast-2', service: 'sns', operation: 'Publish', principalId: 'AIDALOCALCLOUDFUNCTIONS' },
+      {
+        region: 'ap-southeast-2',
+        service: 'sqs',
+        operation: 'SendMessageBatch',
+        principalId: 'AIDALOCALCLOUDFUNCTIONS',
+      },
+      { region: 'ap-southeast-2', service: 'events', operation: 'PutEvents', principalId: 'AIDALOCALCLOUDFUNCTIONS' },
+      {
+        region: 'ap-southeast-2',
+        service: 'states',
+        operation: 'StartSyncExecution',
+        principalId: 'AIDALOCALCLOUDFUNCTIONS',
+      },
+      {
+        region: 'ap-southeast-2',
+        service: 'secretsmanager',
+        operation: 'GetSecretValue',
+        principalId: 'AIDALOCALCLOUDFUNCTIONS',
+      },
     ]);
   });
 });

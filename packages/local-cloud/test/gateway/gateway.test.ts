@@ -8,6 +8,8 @@ import { AwsServiceError, Gateway, GatewayBackend, resolveHostPrefixes, startGat
 const REGION = 'eu-west-1';
 const QUEUE_URL = 'http://127.0.0.1/123456789012/audit';
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:fan-out';
+/** An access key the gateway has no principal for is an IAM user of its own: a user id, `AIDA…`. */
+const ANY_KEY_PRINCIPAL = expect.stringMatching(/^AIDA[0-9A-F]{16}$/);
 
 /** Explicit endpoint, one attempt: an error the gateway sends must be the error the caller sees. */
 function clientConfig(gateway: Gateway) {
@@ -78,7 +80,7 @@ describe('gateway', () => {
       );
       expect(output.MessageId).toBe('m-1');
       expect(backend.sns.publish).toHaveBeenCalledWith(
-        { region: REGION, service: 'sns', operation: 'Publish' },
+        { region: REGION, service: 'sns', operation: 'Publish', principalId: ANY_KEY_PRINCIPAL },
         {
           TopicArn: TOPIC_ARN,
           Message: '{"flagKey":"a & <b>"}',
@@ -140,7 +142,7 @@ describe('gateway', () => {
       // The ydb-platform/ydb "AmazonSampleWithString" vector (see sqs-md5.test.ts).
       expect(output.MD5OfMessageAttributes).toBe('d53f3b558fe951154770f25cb63dbba9');
       expect(backend.sqs.sendMessage).toHaveBeenCalledWith(
-        { region: REGION, service: 'sqs', operation: 'SendMessage' },
+        { region: REGION, service: 'sqs', operation: 'SendMessage', principalId: ANY_KEY_PRINCIPAL },
         expect.objectContaining({ QueueUrl: QUEUE_URL, MessageBody: 'héllo wörld', MessageAttributes: attributes }),
       );
     });
@@ -339,7 +341,12 @@ describe('gateway', () => {
       expect(output.FailedEntryCount).toBe(1);
       expect(output.Entries).toEqual([{ EventId: 'e-1' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'bus busy' }]);
       const [ctx, input] = backend.events.putEvents.mock.calls[0];
-      expect(ctx).toEqual({ region: REGION, service: 'events', operation: 'PutEvents' });
+      expect(ctx).toEqual({
+        region: REGION,
+        service: 'events',
+        operation: 'PutEvents',
+        principalId: ANY_KEY_PRINCIPAL,
+      });
       expect(input.Entries[0]).toEqual({
         EventBusName: 'ffc',
         Source: 'ffc.validator',
@@ -385,7 +392,7 @@ describe('gateway', () => {
           stopDate: new Date('2026-01-02T03:04:20.750Z'),
         });
         expect(backend.sfn.startSyncExecution).toHaveBeenCalledWith(
-          { region: REGION, service: 'states', operation: 'StartSyncExecution' },
+          { region: REGION, service: 'states', operation: 'StartSyncExecution', principalId: ANY_KEY_PRINCIPAL },
           { stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:verify', input: '{}' },
         );
         backend.sfn.startSyncExecution.mockRejectedValue(
@@ -473,7 +480,7 @@ describe('gateway', () => {
         results: [[{ field: 'service', value: 'checkout' }]],
       });
       expect(backend.logs.getQueryResults).toHaveBeenCalledWith(
-        { region: REGION, service: 'logs', operation: 'GetQueryResults' },
+        { region: REGION, service: 'logs', operation: 'GetQueryResults', principalId: ANY_KEY_PRINCIPAL },
         { queryId: 'query-1' },
       );
     });

@@ -22,3 +22,21 @@ export function exampleChange(overrides: Partial<FlagChange> = {}): FlagChange {
     ...overrides,
   };
 }
+
+/** A change as `ffc set` accepts it: without what the writer stamps (version, kind, changedAt, stage). */
+export type UnstampedChange = Omit<FlagChange, 'version' | 'kind' | 'changedAt' | 'stage'>;
+
+/**
+ * A boolean flag of the platform team (every service's flags are theirs) for every service: what the local
+ * demo, the chaos scenarios, the benchmark and the operator tests write; callers add `value` and `reason`.
+ */
+export function platformChange(flagKey: string, description: string): UnstampedChange {
+  const {
+    version: _v,
+    kind: _k,
+    changedAt: _c,
+    stage: _s,
+    ...change
+  } = exampleChange({ flagKey, services: ['*'], owner: 'platform', ticket: 'PLAT-1', description });
+  return change;
+}

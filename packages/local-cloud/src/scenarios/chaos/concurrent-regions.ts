@@ -24,9 +24,15 @@ export const concurrentRegions: ChaosScenario = {
       return docs.every((d) => d?.correlationId === docs[0]?.correlationId) ? docs[0]! : undefined;
     });
     const winner = writes.find((w) => w.correlationId === current.correlationId);
+    const loser = writes.find((w) => w !== winner);
     await ctx.verified(flagKey, writes[0].version);
-    const audited = new Set(auditEventsOf(ctx, flagKey).map((e) => e.correlationId));
+    const published = auditEventsOf(ctx, flagKey).filter((e) => e.type === 'change.published');
+    const audited = new Set(published.map((e) => e.correlationId));
     const bothAudited = writes.every((w) => audited.has(w.correlationId));
+    // Which won: the losing region publishes the winning write too, replacing its own in its caches.
+    const replacedInLosingRegion = published.some(
+      (e) => e.region === loser?.region && e.correlationId === winner?.correlationId,
+    );
     return {
       flagKeys: [flagKey],
       checks: [
@@ -37,8 +43,8 @@ export const concurrentRegions: ChaosScenario = {
         ),
         check(
           'the audit shows both writes and which won',
-          bothAudited && winner !== undefined,
-          `audited: ${writes.map((w) => `${w.region} ${audited.has(w.correlationId) ? 'yes' : 'no'}`).join(', ')}; table holds ${winner ? `${winner.region}'s write` : 'neither write'}`,
+          bothAudited && replacedInLosingRegion,
+          `published: ${writes.map((w) => `${w.region}'s ${audited.has(w.correlationId) ? 'yes' : 'no'}`).join(', ')}; table holds ${winner ? `${winner.region}'s write` : 'neither write'}; ${loser?.region ?? 'the losing region'} ${replacedInLosingRegion ? 'published' : 'did not publish'} the winner`,
         ),
       ],
       numbers: { version: writes[0].version, winner: winner?.region ?? null },

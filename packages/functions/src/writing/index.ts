@@ -1,0 +1,3 @@
+export * from './write-request';
+export * from './flag-writer';
+export * from './write-client';
