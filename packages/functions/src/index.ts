@@ -21,9 +21,5 @@ export {
   parsePublishedEvent,
   type VerificationInput,
 } from './handlers/verification-scheduler';
-export {
-  AUDIT_FORWARDING_CONTRACT,
-  createAuditForwarderHandler,
-  createAuditWriterHandler,
-} from './handlers/audit-writer';
+export { createAuditForwarderHandler, createAuditWriterHandler } from './handlers/audit-writer';
 export { createFlagWriterHandler } from './handlers/flag-writer';

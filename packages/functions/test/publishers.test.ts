@@ -1,7 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { FAN_OUT_CONTRACT, createSnsEventPublisher, createSqsAuditSink } from '../src';
+import { createSnsEventPublisher, createSqsAuditSink } from '../src';
 import { validChange } from './support/fixtures';
 
 /** Records the commands an AWS SDK client is sent and answers each with `reply`. */
@@ -27,7 +27,7 @@ describe('SNS + EventBridge publisher', () => {
       correlationId: 'c-1',
     });
     const publish = (sns.sent[0] as PublishCommand).input;
-    expect(publish.MessageAttributes?.[FAN_OUT_CONTRACT.targetServicesAttribute]).toEqual({
+    expect(publish.MessageAttributes?.targetServices).toEqual({
       DataType: 'String.Array',
       StringValue: '["checkout-receipt"]',
     });

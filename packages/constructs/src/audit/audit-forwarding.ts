@@ -1,3 +1,4 @@
+import { AUDIT_FORWARDING } from '@ffc/identifiers';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,10 +11,9 @@ import { resourceName } from '../naming';
 
 /**
  * How a regional audit writer hands events on to the stage's one history: PutEvents to its region's default bus
- * with this source and detail type, the audit event (with its `stage`) as the detail. Must match the handler
- * (@ffc/functions AUDIT_FORWARDING_CONTRACT).
+ * with AUDIT_FORWARDING's source and detail type, the audit event (with its `stage`) as the detail.
  */
-export const AUDIT_FORWARDING = { source: 'ffc.audit', detailType: 'audit-event', eventBusName: 'default' } as const;
+export { AUDIT_FORWARDING };
 
 /** The default bus is shared by every stage of the account and region: each stage's rules match its own events. */
 export function auditEventPattern(stage: string): events.EventPattern {

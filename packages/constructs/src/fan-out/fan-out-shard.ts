@@ -1,3 +1,4 @@
+import { ALL_SERVICES, TARGET_SERVICES_ATTRIBUTE } from '@ffc/identifiers';
 import { ArnFormat, Duration, NestedStack, NestedStackProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,10 +9,8 @@ import { Construct } from 'constructs';
 import { redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 
-/** The attribute the validator sets on every published change: the target service ids, or `*` for all. */
-export const TARGET_SERVICES_ATTRIBUTE = 'targetServices';
-/** The value of TARGET_SERVICES_ATTRIBUTE that addresses every service. */
-export const ALL_SERVICES = '*';
+// The attribute the validator sets on every published change (the target service ids, or ALL_SERVICES).
+export { ALL_SERVICES, TARGET_SERVICES_ATTRIBUTE };
 
 /** Built by {@link RegionalFanOut}, which documents the defaults; every field is required here. */
 export interface FanOutShardProps extends NestedStackProps {

@@ -1,3 +1,4 @@
+import { CHANGE_PUBLISHED } from '@ffc/identifiers';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,8 +11,8 @@ import { grantSqsEventSource, redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 import { VerificationStateMachine, VerificationStateMachineProps } from './verification-state-machine';
 
-/** What the validator puts on the stage's event bus for every published change. */
-export const CHANGE_PUBLISHED = { source: 'ffc.validator', detailType: 'flag-change-published' } as const;
+// What the validator puts on the stage's event bus for every published change.
+export { CHANGE_PUBLISHED };
 
 /** Logs Insights allows 30 concurrent queries per account and region; the default leaves room for people. */
 export const DEFAULT_MAX_CONCURRENT_VERIFICATIONS = 10;

@@ -2,14 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 // The message contract alone: the cache's index would bundle ioredis into the validator.
 import { buildFanOutMessage } from '@ffc/cache/lib/fan-out-message';
+import { CHANGE_PUBLISHED, TARGET_SERVICES_ATTRIBUTE } from '@ffc/identifiers';
 import { ChangePublisher, PublishedChange } from '../ports/change-publisher';
-
-/** Must match the construct library's fan-out filter attribute and verification event (see @ffc/constructs). */
-export const FAN_OUT_CONTRACT = {
-  targetServicesAttribute: 'targetServices',
-  eventSource: 'ffc.validator',
-  eventDetailType: 'flag-change-published',
-} as const;
 
 export interface SnsEventPublisherOptions {
   readonly sns: SNSClient;
@@ -28,7 +22,7 @@ export function createSnsEventPublisher(options: SnsEventPublisherOptions): Chan
           Message: buildFanOutMessage(change, correlationId, replaces),
           MessageAttributes: {
             // Every subscription's filter matches its own service id or '*'.
-            [FAN_OUT_CONTRACT.targetServicesAttribute]: {
+            [TARGET_SERVICES_ATTRIBUTE]: {
               DataType: 'String.Array',
               StringValue: JSON.stringify(change.services.includes('*') ? ['*'] : services),
             },
@@ -40,8 +34,8 @@ export function createSnsEventPublisher(options: SnsEventPublisherOptions): Chan
           Entries: [
             {
               EventBusName: options.eventBusName,
-              Source: FAN_OUT_CONTRACT.eventSource,
-              DetailType: FAN_OUT_CONTRACT.eventDetailType,
+              Source: CHANGE_PUBLISHED.source,
+              DetailType: CHANGE_PUBLISHED.detailType,
               Detail: JSON.stringify({
                 flagKey: change.flagKey,
                 version: change.version,

@@ -6,6 +6,7 @@ import {
   createAuditBulkClient,
   writeAuditBatch,
 } from '@ffc/audit';
+import { AUDIT_FORWARDING } from '@ffc/identifiers';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { durationSettingMs, lazy, logger, requiredEnv } from '../runtime';
 
@@ -67,9 +68,6 @@ function merge(first: AuditBatchReport, retriedIds: Set<string>, retried: AuditB
   };
 }
 
-/** Must match the construct library's audit rules (@ffc/constructs AUDIT_FORWARDING). */
-export const AUDIT_FORWARDING_CONTRACT = { source: 'ffc.audit', detailType: 'audit-event' } as const;
-
 /** PutEvents takes 1 to 10 entries (API reference). */
 const PUT_EVENTS_ENTRIES = 10;
 
@@ -95,8 +93,8 @@ export function createAuditForwarderHandler(target: () => AuditForwardTarget) {
           new PutEventsCommand({
             Entries: records.map((record) => ({
               EventBusName: eventBusName,
-              Source: AUDIT_FORWARDING_CONTRACT.source,
-              DetailType: AUDIT_FORWARDING_CONTRACT.detailType,
+              Source: AUDIT_FORWARDING.source,
+              DetailType: AUDIT_FORWARDING.detailType,
               Detail: record.body,
             })),
           }),
