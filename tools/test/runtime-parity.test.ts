@@ -27,7 +27,7 @@ test('the tests run on the Lambda runtime’s Node major, installed from npm', (
 });
 
 test('the handler bundles target the Lambda runtime’s Node', () => {
-  expect(major(read('packages/functions/build-tools/bundle.ts'), /target: 'node(\d+)'/, 'bundle.ts')).toBe(
+  expect(major(read('packages/functions/build-tools/handlers.ts'), /target: 'node(\d+)'/, 'handlers.ts')).toBe(
     lambdaRuntime,
   );
 });

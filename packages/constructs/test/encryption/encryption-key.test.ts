@@ -21,6 +21,8 @@ describe('the regional key policy', () => {
     expect(services.map((s) => s.Sid).sort()).toEqual([
       'CloudWatchAlarmsToAlertTopic',
       'CloudWatchLogsOfThisStage',
+      // The primary region's audit history queue and its dead letters take events from the forwarding rules.
+      'EventBridgeToHistoryQueues',
       'EventBridgeToVerificationQueues',
       'SnsToFanOutQueues',
     ]);
