@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowServiceKeyUse, arnOfName } from '../encryption';
-import { failureDestinationQueue } from '../function';
+import { allowOnlyRuleToSend, failureDestinationQueue } from '../function';
 import { resourceName } from '../naming';
 
 /**
@@ -103,20 +103,7 @@ export class AuditRoute extends Construct {
 
   /** Only this rule of this account may send to the queues, and use the key for them alone. */
   private allowRuleToSend(queues: sqs.Queue[], names: string[]): void {
-    for (const queue of queues) {
-      queue.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'OnlyTheAuditRule',
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['sqs:SendMessage'],
-          resources: [queue.queueArn],
-          conditions: {
-            ArnEquals: { 'aws:SourceArn': this.rule.ruleArn },
-            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          },
-        }),
-      );
-    }
+    for (const queue of queues) allowOnlyRuleToSend(queue, this.rule, 'OnlyTheAuditRule');
     // EventBridge passes no source keys to KMS (see ServiceKeyUse.sourceAccount); the encryption context binds it.
     allowServiceKeyUse(this.encryptionKey, {
       sid: `EventBridgeTo${this.node.id}Queues`,

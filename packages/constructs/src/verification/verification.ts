@@ -1,13 +1,12 @@
 import { CHANGE_PUBLISHED } from '@ffc/identifiers';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowServiceKeyUse, arnOfName } from '../encryption';
-import { grantSqsEventSource, redriveOnlyFrom } from '../function';
+import { allowOnlyRuleToSend, grantSqsEventSource, redriveOnlyFrom } from '../function';
 import { resourceName } from '../naming';
 import { VerificationStateMachine, VerificationStateMachineProps } from './verification-state-machine';
 
@@ -106,19 +105,6 @@ export class Verification extends Construct {
    * condition for encrypted queues and grants EventBridge the key without any condition).
    */
   private allowRuleToSend(queues: sqs.Queue[]): void {
-    for (const queue of queues) {
-      queue.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'OnlyTheChangePublishedRule',
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['sqs:SendMessage'],
-          resources: [queue.queueArn],
-          conditions: {
-            ArnEquals: { 'aws:SourceArn': this.rule.ruleArn },
-            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          },
-        }),
-      );
-    }
+    for (const queue of queues) allowOnlyRuleToSend(queue, this.rule, 'OnlyTheChangePublishedRule');
   }
 }
