@@ -287,6 +287,15 @@ export function addTypeScriptFolder(project: TypeScriptProject, folder: string):
  * Adds `bench` (run as `npx nx run <name>:bench`): a TypeScript script under bench/ that prints a table
  * and, as its last line, one JSON object of figures. It runs against the compiled package.
  */
+/**
+ * Declares what a project's compile writes besides lib/ (`folders`, relative to the project): Nx restores only
+ * declared outputs on a cache hit, so an undeclared one would be left stale, or missing in a fresh clone.
+ */
+export function addCompileOutputs(project: TypeScriptProject, ...folders: string[]): void {
+  const outputs = ['{projectRoot}/lib', ...folders.map((folder) => `{projectRoot}/${folder}`)];
+  project.package.addField('nx', { ...project.package.manifest.nx, targets: { compile: { outputs } } });
+}
+
 export function addBenchTask(project: TypeScriptProject, script = 'bench/index.ts'): void {
   const tsconfig = addTypeScriptFolder(project, 'bench');
   project.addTask('bench', {

@@ -1,6 +1,6 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, publishEntryPoints, subprojectOptions } from '../workspace';
 
 /** `packages/cache`: the regional Redis key layout, version-monotonic writes and the service-side reader. */
 export function cacheProject(root: NodeProject, deps: { tools: TypeScriptProject; identifiers: TypeScriptProject }): TypeScriptProject {
@@ -14,6 +14,9 @@ export function cacheProject(root: NodeProject, deps: { tools: TypeScriptProject
   });
   addInternalDependency(project, deps.tools, 'dev');
   addInternalDependency(project, deps.identifiers);
+  // Without Redis or OpenFeature: the rules and the validator bundle need only the evaluation contract and
+  // the fan-out message, and a CommonJS require of `.` would load ioredis and the OpenFeature SDK with them.
+  publishEntryPoints(project, { evaluation: 'evaluation/index', 'fan-out-message': 'fan-out-message' });
   finishSubproject(project);
   addBenchTask(project);
   return project;

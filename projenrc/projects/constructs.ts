@@ -1,7 +1,7 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
 import { VERSIONS } from '../versions';
-import { addInternalDependency, finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
+import { addCompileOutputs, addInternalDependency, finishSubproject, forbidEnvironmentLiterals, subprojectOptions } from '../workspace';
 
 /**
  * The published library's version, in this one place: package.json and every internal range follow from it.
@@ -34,13 +34,15 @@ export function constructsProject(
     description: 'Copy the bundled Lambda handlers of @ffc/functions into assets/handlers',
     exec: 'rm -rf assets/handlers && mkdir -p assets && cp -r ../functions/dist/handlers assets/handlers',
   });
-  project.preCompileTask.spawn(copyHandlers);
+  // Part of compile, not pre-compile: Nx's `compile` target (the demo's, and every dependent's `^compile`) runs
+  // the compile task alone, so a pre-compile step would leave a fresh clone without handlers to synthesise.
+  project.compileTask.prependSpawn(copyHandlers);
   // The packaging test packs lib/ and assets/: both must exist before the tests run.
   project.testTask.prependSpawn(project.compileTask);
-  project.testTask.prependSpawn(copyHandlers);
   project.gitignore.exclude('assets/handlers');
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'package']);
+  addCompileOutputs(project, 'assets/handlers');
   forbidEnvironmentLiterals(project);
   project.package.addField('private', false);
   project.package.addField('publishConfig', { access: 'restricted' });

@@ -4,6 +4,7 @@ import {
   addBenchTask,
   addInternalDependency,
   addTypeScriptFolder,
+  addCompileOutputs,
   finishSubproject,
   publishEntryPoints,
   subprojectOptions,
@@ -59,6 +60,8 @@ export function functionsProject(
   project.compileTask.spawn(bundle);
   addInternalDependency(project, deps.identifiers);
   finishSubproject(project, ['build', 'compile', 'test', 'bundle']);
+  // The handler bundles: the construct library copies them from dist/ when it compiles.
+  addCompileOutputs(project, 'dist');
   // `writing`: the operator's side of the flag writer (send a write request, wait for it to land), without
   // the handlers the package's main entry point loads.
   publishEntryPoints(project, { writing: 'writing/index' });

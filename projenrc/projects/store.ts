@@ -1,6 +1,6 @@
 import { NodeProject } from 'projen/lib/javascript';
 import { TypeScriptProject } from 'projen/lib/typescript';
-import { addBenchTask, addInternalDependency, finishSubproject, subprojectOptions } from '../workspace';
+import { addBenchTask, addInternalDependency, finishSubproject, publishEntryPoints, subprojectOptions } from '../workspace';
 
 /** `packages/store`: the DynamoDB flag table — conditional writes, history, verification facts, last known good. */
 export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject; identifiers: TypeScriptProject }): TypeScriptProject {
@@ -18,6 +18,9 @@ export function storeProject(root: NodeProject, deps: { tools: TypeScriptProject
   });
   addInternalDependency(project, deps.tools, 'dev');
   addInternalDependency(project, deps.identifiers);
+  // The document model and key grammar without the DynamoDB client: a bundle that needs only them (the cache
+  // updater, the verification scheduler) would otherwise load the client at cold start through `.`.
+  publishEntryPoints(project, { 'flag-document': 'flag-document', keys: 'keys' });
   finishSubproject(project);
   addBenchTask(project);
   return project;

@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { exampleChange } from '@ffc/rules';
-import { createFlagTable, deleteFlagTable, flagTableName } from '@ffc/store';
-import { ensureEngines } from '@ffc/tools';
+import { useFlagTable } from './support/flag-table';
 import { ffc } from './support/run-cli';
 import { flagStoreFor } from '../src/commands/set';
 
@@ -22,24 +20,14 @@ function changeFile(name: string, change: Record<string, unknown>): string {
 const { stage: _stage, version: _version, kind: _kind, changedAt: _changedAt, ...change } = exampleChange();
 
 describe('ffc set against DynamoDB Local', () => {
-  let client: DynamoDBClient;
+  const table = useFlagTable(stage);
   const store = () => flagStoreFor(stage);
 
-  beforeAll(async () => {
-    const { dynamodbEndpoint } = ensureEngines(['dynamodb']);
-    process.env.FFC_DYNAMODB_ENDPOINT = dynamodbEndpoint;
-    client = new DynamoDBClient({
-      endpoint: dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-    await createFlagTable(client, flagTableName(stage));
-  }, 120_000);
-  afterAll(async () => {
-    await deleteFlagTable(client, flagTableName(stage));
-    client.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    // `ffc set` (in a child process and in flagStoreFor) reads the endpoint from the environment.
+    process.env.FFC_DYNAMODB_ENDPOINT = table().endpoint;
   });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('writes a valid change as the next version, with a correlation id', async () => {
     const result = await ffc('set', changeFile('v1.json', change), '--stage', stage, '--json');

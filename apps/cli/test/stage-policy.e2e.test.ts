@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AuditEvent } from '@ffc/audit';
 import { ACTORS, createStreamValidator } from '@ffc/functions';
 import { exampleChange, parseChangePolicyJson, serviceCatalogue } from '@ffc/rules';
-import { createFlagTable, deleteFlagTable, flagTableName } from '@ffc/store';
-import { ensureEngines } from '@ffc/tools';
+import { useFlagTable } from './support/flag-table';
 import { ffc } from './support/run-cli';
 import { flagStoreFor } from '../src/commands/set';
 
@@ -41,25 +39,15 @@ const open = file('open.json', { timeZone: 'Europe/Berlin' });
  * early, the other (for a write that bypassed the CLI) refuses it in every region, under the same rule ids.
  */
 describe('a stage’s change policy reaches both ffc set and the stream validator (DynamoDB Local)', () => {
-  let client: DynamoDBClient;
+  const table = useFlagTable(stage);
   const store = () => flagStoreFor(stage);
 
   beforeAll(async () => {
-    const { dynamodbEndpoint } = ensureEngines(['dynamodb']);
-    process.env.FFC_DYNAMODB_ENDPOINT = dynamodbEndpoint;
-    client = new DynamoDBClient({
-      endpoint: dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-    await createFlagTable(client, flagTableName(stage));
+    // `ffc set` (in a child process and in flagStoreFor) reads the endpoint from the environment.
+    process.env.FFC_DYNAMODB_ENDPOINT = table().endpoint;
     expect((await ffc('set', file('v1.json', change), '--stage', stage)).exitCode).toBe(0);
-  }, 120_000);
-  afterAll(async () => {
-    await deleteFlagTable(client, flagTableName(stage));
-    client.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** An ordinary edit, no safety valve (a turn-off would pass any freeze, by design). */
   const reworded = { description: 'One-click checkout for returning customers, worded anew' };

@@ -26,8 +26,8 @@ export function addCfnGuard(app: App, config: StageConfig): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const guard: typeof import('@cdklabs/cdk-validator-cfnguard') = require('@cdklabs/cdk-validator-cfnguard');
   // Its report of a whole stage is larger than Node's default 1 MB output buffer.
-  // CDK hands it the top-level templates only: the fan-out shards (nested stacks) are not checked — with them the
-  // report outgrows even this buffer and takes minutes (README, "Gates and reviews").
+  // CDK hands it the top-level templates only: apps/infra/test/guard.test.ts checks the fan-out shards (nested
+  // stacks) with the same binary and rules (README, "Gates and reviews").
   Validations.of(app).addPlugins(new guard.CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }));
   if (!config.production) Validations.of(app).acknowledge(...TEST_STAGE_SIZING);
 }

@@ -4,7 +4,7 @@ import type { RedisClient } from './connection';
 import { CacheUnavailableError, FlagCacheError } from './errors';
 import { CompiledFlag } from './evaluation/evaluate';
 import { decodeServiceHash } from './flag-cache';
-import { CacheRecord, decodeCacheRecord, FlagEntry, FlagTombstone, isTombstone } from './flag-update';
+import { CacheRecord, decodeCacheRecord, FlagEntry, FlagTombstone, isTombstone, supersedes } from './flag-update';
 import { assertServiceId, KeyLayout } from './key-layout';
 import { flagActiveRecord, jsonLineLogger, ReaderStalenessRecord, StructuredLogger } from './log-records';
 
@@ -79,8 +79,8 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
   const keys = new KeyLayout(stage);
   const flagsKey = keys.serviceFlags(service);
   const channel = keys.serviceChannel(service);
-  // Every record's version, tombstones included, so an older delivery never replaces a newer archive.
-  const versions = new Map<string, number>();
+  // Every record's version and write, tombstones included, so an older delivery never replaces a newer archive.
+  const held = new Map<string, { version: number; correlationId?: string }>();
   const flags = new Map<string, ServedFlag>();
   const listeners = new Set<(event: FlagReaderEvent) => void>();
   let state: FlagReaderState = 'idle';
@@ -127,21 +127,24 @@ export function createFlagReader(options: FlagReaderOptions): FlagReader {
     }
   }
 
-  /** Keeps only versions newer than what is served (messages and snapshots may arrive in any order). */
+  /**
+   * Keeps only records that supersede what is served (messages and snapshots may arrive in any order): a newer
+   * version, or last-writer-wins' replacement of the write served.
+   */
   function merge(candidates: readonly CacheRecord[]): void {
     const activated = candidates.filter((record) => {
-      const served = versions.get(record.flagKey);
-      if (served !== undefined && served >= record.version) return false;
-      versions.set(record.flagKey, record.version);
+      if (!supersedes(record, held.get(record.flagKey))) return false;
+      held.set(record.flagKey, { version: record.version, correlationId: record.correlationId });
       if (isTombstone(record)) flags.delete(record.flagKey);
       else flags.set(record.flagKey, serve(record));
       return true;
     });
     if (activated.length === 0) return;
     const activeAt = new Date().toISOString();
-    const acknowledgements: Acknowledgement[] = activated.map(({ flagKey, version }) => ({
+    const acknowledgements: Acknowledgement[] = activated.map(({ flagKey, version, correlationId }) => ({
       flagKey,
       version,
+      correlationId,
       service,
       region,
       instanceId,

@@ -48,6 +48,8 @@ export interface FlagEntry extends EvaluationSpec {
   readonly changedAt: string;
   readonly kind?: string;
   readonly correlationId?: string;
+  /** The same-version write this one replaced (last-writer-wins): a reader serving that write moves to this one. */
+  readonly replaces?: string;
 }
 
 /** An archived flag: services answer FLAG_NOT_FOUND; the version keeps older deliveries out. */
@@ -57,7 +59,20 @@ export interface FlagTombstone {
   readonly changedAt: string;
   readonly kind?: string;
   readonly correlationId?: string;
+  readonly replaces?: string;
   readonly archived: true;
+}
+
+/**
+ * Whether a record supersedes what a reader or cache holds of its flag: a higher version, or the same version
+ * replacing the very write held (the apply script's rule, so every holder moves the same way and never back).
+ */
+export function supersedes(
+  record: CacheRecord,
+  held: { version: number; correlationId?: string } | undefined,
+): boolean {
+  if (held === undefined || record.version > held.version) return true;
+  return record.version === held.version && record.replaces !== undefined && record.replaces === held.correlationId;
 }
 
 /** What a service's hash holds per flag. */
@@ -104,8 +119,8 @@ export function toCacheRecord(
   }
   const stamp = changedAt ?? now.toISOString();
   const record: CacheRecord = isTombstone(update)
-    ? { flagKey, version, changedAt: stamp, kind, correlationId, archived: true }
-    : { flagKey, version, ...checkSpec(update), changedAt: stamp, kind, correlationId };
+    ? { flagKey, version, changedAt: stamp, kind, correlationId, replaces, archived: true }
+    : { flagKey, version, ...checkSpec(update), changedAt: stamp, kind, correlationId, replaces };
   const bytes = Buffer.byteLength(encodeFlagEntry(record));
   if (bytes > maxEntryBytes) throw new FlagValueTooLargeError(flagKey, bytes, maxEntryBytes);
   return record;

@@ -1,4 +1,4 @@
-import { isServiceId, isStageName, SERVICE_ID_PATTERN, STAGE_NAME_PATTERN } from '@ffc/identifiers';
+import { flagCacheKeyPrefix, isServiceId, isStageName, SERVICE_ID_PATTERN, STAGE_NAME_PATTERN } from '@ffc/identifiers';
 import { InvalidServiceIdError, InvalidStageError } from './errors';
 
 // The grammars are @ffc/identifiers' (never braces or colons, which delimit keys); the errors stay FlagCacheErrors.
@@ -16,7 +16,7 @@ export class KeyLayout {
 
   constructor(readonly stage: string) {
     if (!isStageName(stage)) throw new InvalidStageError(String(stage), STAGE_NAME_PATTERN);
-    this.prefix = `ffc:{${stage}}`;
+    this.prefix = flagCacheKeyPrefix(stage);
   }
 
   /** Hash of one service's flags: field `v:<flagKey>` holds the version, `e:<flagKey>` the entry JSON. */
@@ -41,6 +41,6 @@ export class KeyLayout {
 
   /** SCAN pattern matching every key of the stage (for tearing a stage down). */
   everyKeyPattern(): string {
-    return `ffc:{${this.stage}}:*`;
+    return `${this.prefix}:*`;
   }
 }

@@ -35,6 +35,8 @@ export interface FlagActiveRecord {
   readonly event: 'flag_active';
   readonly flagKey: string;
   readonly version: number;
+  /** Which write of the version is served (two regions can each accept one). @default - not recorded */
+  readonly correlationId?: string;
   readonly service: string;
   readonly region: string;
   readonly stage: string;

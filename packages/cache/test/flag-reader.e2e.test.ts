@@ -131,3 +131,30 @@ test('a reader needs a valid service id and a region', () => {
     if (saved !== undefined) process.env.AWS_REGION = saved;
   }
 });
+
+test('last-writer-wins: a reader serving the losing write moves to the winner of the same version, and never back', async () => {
+  const loser = { ...booleanChange(2, 'lww-read'), value: false, correlationId: 'write-in-us-east-2' };
+  const winner = { ...booleanChange(2, 'lww-read'), value: true, correlationId: 'write-in-us-east-1' };
+  await cache.apply({ ...booleanChange(1, 'lww-read'), correlationId: 'first' }, ['payments']);
+  await cache.apply(loser, ['payments']);
+  // Resyncing every 50 ms: snapshots of the hash keep arriving beside the messages.
+  const { reader: payments } = readerFor('payments', recordingLogger(), 50);
+  await payments.start();
+  expect(payments.get('lww-read')).toMatchObject({ version: 2, value: false });
+
+  const changed = new Promise((resolve) => payments.subscribe((event) => event.type === 'changed' && resolve(event)));
+  await cache.apply({ ...winner, replaces: loser.correlationId }, ['payments']);
+  await changed;
+  expect(payments.get('lww-read')).toMatchObject({ version: 2, value: true, correlationId: winner.correlationId });
+  // Its acknowledgement says which write it serves, so verification can tell the winner from the loser.
+  const acks = await eventually(async () => {
+    const found = (await cache.acknowledgements('lww-read', 2)).filter((a) => a.service === 'payments');
+    return found[0]?.correlationId === winner.correlationId ? found : undefined;
+  });
+  expect(acks).toHaveLength(1);
+
+  // The losing write delivered again (a replayed message, no `replaces`) must not move it back, nor resyncs.
+  await redis.publish(cache.keys.serviceChannel('payments'), encodeFlagEntry(toFlagEntry(loser)));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(payments.get('lww-read')).toMatchObject({ version: 2, value: true, correlationId: winner.correlationId });
+});

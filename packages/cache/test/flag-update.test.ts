@@ -5,8 +5,10 @@ import {
   InvalidServiceIdError,
   InvalidStageError,
   KeyLayout,
+  supersedes,
   toFlagEntry,
 } from '../src';
+import { booleanChange } from './support/fixtures';
 
 describe('toFlagEntry: a change is checked before it reaches Redis', () => {
   const valid = { flagKey: 'checkout-redesign', version: 3, type: 'boolean' as const, value: true };
@@ -70,5 +72,27 @@ describe('KeyLayout: one hash tag per stage', () => {
     expect(new KeyLayout('live').serviceFlags('checkout')).not.toBe(keys.serviceFlags('checkout'));
     expect(keys.serviceFlags('checkout')).not.toBe(keys.serviceFlags('checkout-api'));
     expect(keys.serviceChannel('checkout')).toBe(`${keys.channelPrefix()}checkout`);
+  });
+});
+
+describe('supersedes (what a holder of a flag moves to: the apply script rule, for readers)', () => {
+  const at = (version: number, extra: { correlationId?: string; replaces?: string } = {}) =>
+    toFlagEntry({ ...booleanChange(version, 'held'), ...extra });
+  const held = { version: 2, correlationId: 'loser' };
+  test.each([
+    ['nothing held yet', at(1), undefined, true],
+    ['a higher version', at(3), held, true],
+    ['a lower version', at(1), held, false],
+    ['the same version, no replacement (a duplicate)', at(2, { correlationId: 'winner' }), held, false],
+    ['the same version replacing the write held', at(2, { correlationId: 'winner', replaces: 'loser' }), held, true],
+    ['the same version replacing another write', at(2, { correlationId: 'winner', replaces: 'other' }), held, false],
+    [
+      'the same version replacing a write when the holder does not know its own',
+      at(2, { replaces: 'loser' }),
+      { version: 2 },
+      false,
+    ],
+  ])('%s', (_, record, holder, expected) => {
+    expect(supersedes(record, holder)).toBe(expected);
   });
 });

@@ -52,6 +52,34 @@ describe('handler bundles', () => {
     }
   });
 
+  test('each bundle loads only the AWS SDK clients its handler calls (cold start pays for nothing else)', () => {
+    // What each handler calls, from its source: the runtime's shared factories import more than any one uses.
+    const calls: Record<string, string[]> = {
+      validator: ['dynamodb', 'eventbridge', 'sns', 'sqs'],
+      cacheUpdater: ['secrets-manager'],
+      verificationScheduler: ['sfn'],
+      consistencyChecker: ['secrets-manager', 'sqs'],
+      rollback: ['dynamodb', 'sqs'],
+      auditWriter: ['eventbridge'],
+      flagWriter: ['dynamodb', 'sqs'],
+    };
+    const loaded = Object.fromEntries(
+      Object.keys(HANDLERS).map((name) => {
+        const file = JSON.stringify(path.join(outRoot, name, 'index.js'));
+        const clients = execFileSync(
+          process.execPath,
+          [
+            '-e',
+            `require(${file});const c=new Set(Object.keys(require.cache).map(k=>k.split('/@aws-sdk/client-')[1]?.split('/')[0]).filter(Boolean));process.stdout.write(JSON.stringify([...c].sort()))`,
+          ],
+          { env: { NODE_PATH: SDK_NODE_PATH }, encoding: 'utf8' },
+        );
+        return [name, JSON.parse(clients)];
+      }),
+    );
+    expect(loaded).toEqual(calls);
+  });
+
   test('the gate names every bundle over budget, and passes one exactly at it', () => {
     expect(() => assertWithinBudget({ validator: BUNDLE_BUDGET_BYTES, rollback: 1 })).not.toThrow();
     const error = (() => {

@@ -13,3 +13,12 @@ export const CHANGE_PUBLISHED = { source: 'ffc.validator', detailType: 'flag-cha
 
 /** An audit event a non-primary region forwards, over its default bus, to the primary region's default bus. */
 export const AUDIT_FORWARDING = { source: 'ffc.audit', detailType: 'audit-event', eventBusName: 'default' } as const;
+
+/**
+ * The prefix of every Redis key and channel of a stage's flag cache (`@ffc/cache` KeyLayout); the hash tag
+ * `{<stage>}` keeps them in one cluster slot. The constructs build the ElastiCache users' ACL patterns from it.
+ */
+export const flagCacheKeyPrefix = (stage: string): string => `ffc:{${stage}}`;
+
+/** The tag naming each ElastiCache user's role (`readers`, …): the local cloud connects its simulated services as `readers`. */
+export const REDIS_ROLE_TAG = 'ffc:redis-role';

@@ -1,18 +1,22 @@
 /**
- * The local cloud under load: change → every cache per hop, what the engines alone cost, sustained load and
- * a burst, on a stage of 12 regions × 156 services by default. The last line of output is one JSON object.
+ * The local cloud under load: change → every cache per hop, what the engines alone cost, the highest sustained
+ * rate the stage keeps up with, sustained load at a target rate and a burst, on a stage of 12 regions × 156
+ * services by default. The last line of output is one JSON object.
  *
- *   npx nx run local-cloud:bench [-- --regions 2 --changes 10 --sustained-seconds 10 --burst 20 --phase-seconds 300]
+ *   npx nx run local-cloud:bench [-- --regions 2 --changes 10 --sustained-seconds 20 --burst 20 --phase-seconds 300]
  *
- * Every phase is bounded in time: a change that does not reach every cache within its wait is counted as a
- * miss, a phase whose budget runs out stops early and says so, and a phase that fails is reported in the
- * JSON instead of ending the run without it.
+ * Phases, in this order: the floor (in the still quiet stage), sequential changes, a capacity search (short steps
+ * of sustained load, each from an idle stage), sustained load at `--rate` drained until the stage is idle, and a
+ * burst once it is idle again. Every phase and every wait is bounded: a change that does not reach every cache
+ * within its wait is a miss, a phase whose budget runs out stops early and says so, and a phase that fails is
+ * reported in the JSON instead of ending the run without it.
  *
  * It runs a synthesised assembly (`--assembly`, default .engines/local-cloud/bench/cdk.out-<regions>, made
- * by `ffc local synth --stage bench --regions N`, again whenever an input is newer) on the engines of
- * `tools/engines up cloud`.
+ * by `ffc local synth --stage bench --regions N`, again whenever an input is newer; with `--assembly`, `--stage`
+ * names the stage it was synthesised for) on the engines of `tools/engines up cloud`.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutItemCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -35,9 +39,9 @@ import {
   sleep,
   startGlobalTableReplication,
 } from '../src';
+import { StageNotIdleError } from '../src/stage/idle';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const STAGE = 'bench';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 const { values: args } = parseArgs({
@@ -49,17 +53,42 @@ const { values: args } = parseArgs({
     burst: { type: 'string', default: '100' },
     'wait-scale': { type: 'string', default: '1' },
     'phase-seconds': { type: 'string', default: '300' },
+    'drain-window-seconds': { type: 'string', default: '120' },
+    'idle-seconds': { type: 'string', default: '600' },
+    'capacity-start-rate': { type: 'string', default: '2' },
+    'capacity-step-seconds': { type: 'string', default: '20' },
+    'capacity-seconds': { type: 'string', default: '360' },
     assembly: { type: 'string' },
+    // The stage an --assembly was synthesised for: its names and cache keys carry it.
+    stage: { type: 'string', default: 'bench' },
   },
 });
+const STAGE = args.stage;
 const REGIONS = Number(args.regions);
 const CHANGES = Number(args.changes);
 const SUSTAINED_S = Number(args['sustained-seconds']);
 const RATE = Number(args.rate);
 const BURST = Number(args.burst);
-const DRAIN_MS = 120_000;
-/** What one phase (sequential, sustained, burst) may spend, waits included. */
+/** How long one change may take to reach every cache (or every region's verification) before it is a miss. */
+const CHANGE_WAIT_MS = 120_000;
+/** What one phase (sequential, burst) may spend, waits included. */
 const PHASE_BUDGET_MS = Number(args['phase-seconds']) * 1000;
+/** After sustained load: a change applied later than this after the load ended is late (applied, but not lost). */
+const DRAIN_WINDOW_MS = Number(args['drain-window-seconds']) * 1000;
+/** The bound of every wait for the stage to be idle. */
+const IDLE_MS = Number(args['idle-seconds']) * 1000;
+const CAPACITY_START_RATE = Number(args['capacity-start-rate']);
+const CAPACITY_STEP_S = Number(args['capacity-step-seconds']);
+/** What the whole capacity search may spend, its steps' drains included. */
+const CAPACITY_BUDGET_MS = Number(args['capacity-seconds']) * 1000;
+/** Readers learn of a cache write by pub/sub: how long they may take once the stage is idle. */
+const READER_GRACE_MS = 5_000;
+/** How long the idle stage's CPU use is sampled. */
+const QUIET_S = 10;
+/** Where tools/engines keeps its pid files (its STATE). */
+const ENGINES_STATE = process.env.FFC_ENGINES_STATE ?? '/var/tmp/ffc-engines';
+/** The unit of CPU times in /proc (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 const changes: ChaosChanges = {
   valid: (flagKey, step) => ({
@@ -122,7 +151,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const startMs = Date.now() - startedAt;
-  const ctx = new ChaosContext(stage, changes, { settleTimeoutMs: DRAIN_MS, progress: log });
+  const ctx = new ChaosContext(stage, changes, { settleTimeoutMs: CHANGE_WAIT_MS, progress: log });
   const services = [...stage.services.values()].reduce((n, s) => n + s.length, 0);
   log(
     `stage up in ${startMs} ms: ${stage.regions.length} regions × ${stage.services.get(stage.primaryRegion)?.length} services`,
@@ -139,6 +168,14 @@ async function main(): Promise<void> {
     }
   };
   try {
+    // What the stage costs doing nothing (its pollers): the baseline of every CPU figure below.
+    const quiet = await phase('quiet', () => measureQuietCost(stage), null);
+    // First, in the still quiet stage: a reference for what follows.
+    const floor = await phase('floor', () => measureFloor(stage), {
+      p50: null,
+      parts: { stream_all_replicas_p50: null, redis_round_trip_p50: null },
+    });
+    log(`floor p50 ${floor.p50} ms`);
     const sequential = await phase('sequential', () => measureSequential(ctx, services), {
       count: 0,
       misses: 0,
@@ -150,15 +187,29 @@ async function main(): Promise<void> {
     log(
       `sequential: change → all caches p50 ${sequential.p50} ms, p99 ${sequential.p99} ms, ${sequential.misses} missed`,
     );
+    const capacity = await phase('capacity', () => measureCapacity(ctx, services), {
+      changesPerS: null,
+      steps: [],
+      stoppedEarly: null,
+    });
+    log(`capacity: ${capacity.changesPerS} changes/s kept up with`);
     const sustained = await phase('sustained', () => measureSustained(ctx, services), {
       changesPerS: null,
+      failedWrites: null,
       lost: null,
+      late: null,
+      drainMs: null,
+      notIdle: null,
       p50: null,
       p99: null,
       maxLogsQueries: null,
+      cpu: null,
+      busiestFunctions: [],
     });
-    log(`sustained: ${sustained.changesPerS} changes/s, lost ${sustained.lost}`);
+    if (sustained.notIdle) phaseErrors.sustained_drain = sustained.notIdle;
+    log(`sustained: ${sustained.changesPerS} changes/s, lost ${sustained.lost}, late ${sustained.late}`);
     const burst = await phase('burst', () => measureBurst(ctx), {
+      idleWaitMs: null,
       verifiedMs: null,
       verified: 0,
       queriesStarted: null,
@@ -166,14 +217,7 @@ async function main(): Promise<void> {
       rolledBack: null,
     });
     log(`burst: ${burst.verifiedMs} ms`);
-    // Last: creating and deleting its own replica tables on the same DynamoDB Local stopped the stage's own
-    // replication (every later change reached only the primary region's caches). A reference, not the subject:
-    // a failure to measure it is reported, the run goes on.
-    const floor = await phase('floor', () => measureFloor(stage), {
-      p50: null,
-      parts: { stream_all_replicas_p50: null, redis_round_trip_p50: null },
-    });
-    log(`floor p50 ${floor.p50} ms`);
+    const rollback = await phase('rollback', () => measureRollback(ctx, services), hopSummary([]));
     const report = {
       regions: stage.regions.length,
       services_per_region: stage.services.get(stage.primaryRegion)?.length ?? 0,
@@ -186,19 +230,30 @@ async function main(): Promise<void> {
       sequential_stopped_early: sequential.stoppedEarly,
       change_to_all_caches_p50_ms: sequential.p50,
       change_to_all_caches_p99_ms: sequential.p99,
-      hops: sequential.hops,
+      hops: { ...sequential.hops, rollback },
       floor_ms: floor.p50,
       floor_parts_ms: floor.parts,
       ratio_to_floor: floor.p50 && sequential.p50 ? Number((sequential.p50 / floor.p50).toFixed(1)) : null,
+      sustained_capacity_changes_per_s: capacity.changesPerS,
+      capacity_steps: capacity.steps,
+      capacity_stopped_early: capacity.stoppedEarly,
       sustained_target_changes_per_s: RATE,
       sustained_changes_per_s: sustained.changesPerS,
       sustained_seconds: SUSTAINED_S,
       sustained_all_caches_p50_ms: sustained.p50,
       sustained_all_caches_p99_ms: sustained.p99,
+      sustained_failed_writes: sustained.failedWrites,
+      sustained_drain_ms: sustained.drainMs,
+      drain_window_s: DRAIN_WINDOW_MS / 1000,
       lost: sustained.lost,
+      late: sustained.late,
       regressions: stage.observer.regressions.length,
       max_concurrent_logs_queries: sustained.maxLogsQueries,
+      busiest_functions: sustained.busiestFunctions,
+      cpu_s: sustained.cpu,
+      quiet_cpu_s: quiet,
       burst_changes: BURST,
+      burst_idle_wait_ms: burst.idleWaitMs,
       burst_all_verified_ms: burst.verifiedMs,
       burst_verified: burst.verified,
       burst_queries_started: burst.queriesStarted,
@@ -252,8 +307,7 @@ async function measureFloor(stage: LocalStage) {
   const streams: number[] = [];
   const rtts: number[] = [];
   try {
-    // A stream just created can answer TrimmedDataAccessException until its shard settles: start past it.
-    await sleep(1_000);
+    // Each reader takes its iterator on the still empty stream, as the stage's readers did at its start.
     for (const reader of readers) await reader.read();
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
@@ -288,9 +342,9 @@ async function measureFloor(stage: LocalStage) {
   };
 }
 
-type HopName = 'stream' | 'validation' | 'fanOut' | 'cacheApply' | 'verification' | 'consistency' | 'rollback';
+type HopName = 'stream' | 'validation' | 'fanOut' | 'cacheApply' | 'verification' | 'consistency';
 
-/** One change at a time, each waited for in every cache; then one bad change, rolled back. */
+/** One change at a time, each waited for in every cache. */
 async function measureSequential(ctx: ChaosContext, services: number) {
   const { stage } = ctx;
   const hops: Record<HopName, number[]> = {
@@ -300,13 +354,12 @@ async function measureSequential(ctx: ChaosContext, services: number) {
     cacheApply: [],
     verification: [],
     consistency: [],
-    rollback: [],
   };
   const allCaches: number[] = [];
   const flags = Array.from({ length: 5 }, (_, i) => ctx.newFlag(`seq${i}`));
   const since = Date.now();
   const deadline = since + PHASE_BUDGET_MS;
-  const remaining = (atLeastMs = 1) => Math.min(DRAIN_MS, Math.max(deadline - Date.now(), atLeastMs));
+  const remaining = (atLeastMs = 1) => Math.min(CHANGE_WAIT_MS, Math.max(deadline - Date.now(), atLeastMs));
   const written: ChaosWrite[] = [];
   let misses = 0;
   let stoppedEarly: string | null = null;
@@ -362,17 +415,44 @@ async function measureSequential(ctx: ChaosContext, services: number) {
       if (published !== undefined && verified !== undefined) hops.verification.push(verified - published);
     }
   }
-  // A bad change: one service of the last region never applies it; the rollback hop ends when every cache is back.
+  for (const i of stage.observer.invocations) {
+    if (i.startedAt >= since && i.functionName.endsWith('-consistency-checker')) {
+      hops.consistency.push(i.endedAt - i.startedAt);
+    }
+  }
+  return {
+    count: written.length,
+    misses,
+    stoppedEarly,
+    p50: percentileWithMisses(allCaches, misses, 0.5),
+    p99: percentileWithMisses(allCaches, misses, 0.99),
+    hops: Object.fromEntries(Object.entries(hops).map(([hop, values]) => [hop, hopSummary(values)])),
+  };
+}
+
+const hopSummary = (values: number[]) => ({ p50_ms: p(values, 0.5), p99_ms: p(values, 0.99), n: values.length });
+
+/**
+ * Last, since the fault leaves its message to be retried after the queue's visibility timeout (120 s), which
+ * keeps the stage from being idle: a verified change, then a bad one that one service of the last region never
+ * applies. The hop runs from the rollback function's start until every cache serves the rollback.
+ */
+async function measureRollback(ctx: ChaosContext, services: number) {
+  const { stage } = ctx;
+  const values: number[] = [];
+  const flagKey = ctx.newFlag('rollback');
+  const good = await ctx.write(flagKey, 0);
+  await ctx.verified(flagKey, good.version);
+  const since = Date.now();
+  const bad = good.version + 1;
   const region = stage.regions[stage.regions.length - 1];
-  const flagKey = flags[0];
-  const bad = (await ctx.store(stage.primaryRegion).latestVersion(flagKey)) + 1;
   stage.faults.push({
     region,
     service: ctx.services(region)[0],
     matches: (m) => m.flagKey === flagKey && m.version === bad,
   });
   ctx.expectRollback(flagKey, bad);
-  await ctx.write(flagKey, CHANGES);
+  await ctx.write(flagKey, 1);
   try {
     const rollback = await ctx.until(
       'the rollback',
@@ -385,51 +465,39 @@ async function measureSequential(ctx: ChaosContext, services: number) {
     const t = stage.observer.timeline(flagKey, rollback.version);
     await stage.observer.waitFor(
       () => [...t.served.values()].reduce((n, m) => n + m.size, 0) === services,
-      DRAIN_MS,
+      CHANGE_WAIT_MS,
       'the rollback in every cache',
     );
     const detected = stage.observer.invocations.find(
       (i) => i.functionName.endsWith('-rollback') && i.startedAt >= since,
     );
     if (detected) {
-      hops.rollback.push(Math.max(...[...t.served.values()].flatMap((m) => [...m.values()])) - detected.startedAt);
+      values.push(Math.max(...[...t.served.values()].flatMap((m) => [...m.values()])) - detected.startedAt);
     }
   } catch (error) {
     // A missed rollback is a result to report, not a reason to lose the rest of the run.
     log(`rollback not measured: ${(error as Error).message}`);
     for (const alert of stage.observer.alerts.slice(-3)) log(`  alert in ${alert.region}: ${alert.subject}`);
   }
-  for (const i of stage.observer.invocations) {
-    if (i.startedAt >= since && i.functionName.endsWith('-consistency-checker')) {
-      hops.consistency.push(i.endedAt - i.startedAt);
-    }
-  }
-  return {
-    count: written.length,
-    misses,
-    stoppedEarly,
-    p50: percentileWithMisses(allCaches, misses, 0.5),
-    p99: percentileWithMisses(allCaches, misses, 0.99),
-    hops: Object.fromEntries(
-      Object.entries(hops).map(([hop, values]) => [
-        hop,
-        { p50_ms: p(values, 0.5), p99_ms: p(values, 0.99), n: values.length },
-      ]),
-    ),
-  };
+  return hopSummary(values);
 }
 
-/** RATE changes a second for SUSTAINED_S seconds over many flags; then every change must reach every cache. */
-async function measureSustained(ctx: ChaosContext, services: number) {
-  const { stage } = ctx;
-  const flags = Array.from({ length: Math.max(RATE * 5, 20) }, (_, i) => ctx.newFlag(`load${i}`));
+interface LoadWrite {
+  readonly flagKey: string;
+  readonly version: number;
+  readonly writtenAt: number;
+}
+
+/** `rate` changes a second for `seconds` over many flags (one write at a time per flag); resolves once all are made. */
+async function runLoad(ctx: ChaosContext, rate: number, seconds: number, label: string) {
+  const flags = Array.from({ length: Math.max(Math.ceil(rate * 5), 20) }, (_, i) => ctx.newFlag(`${label}${i}`));
   const busy = new Set<string>();
-  const writes: { flagKey: string; version: number; writtenAt: number }[] = [];
+  const writes: LoadWrite[] = [];
   let failedWrites = 0;
   const started = Date.now();
   const pending: Promise<void>[] = [];
-  for (let n = 0; Date.now() - started < SUSTAINED_S * 1000; n++) {
-    const due = started + (n * 1000) / RATE;
+  for (let n = 0; Date.now() - started < seconds * 1000; n++) {
+    const due = started + (n * 1000) / rate;
     if (due > Date.now()) await sleep(due - Date.now());
     // A flag still being written is skipped: its next version needs the previous one in place.
     const flagKey = flags[n % flags.length];
@@ -444,43 +512,256 @@ async function measureSustained(ctx: ChaosContext, services: number) {
     );
   }
   await Promise.all(pending);
-  const elapsedS = (Date.now() - started) / 1000;
-  const everywhere = (w: { flagKey: string; version: number }) =>
-    [...stage.observer.timeline(w.flagKey, w.version).served.values()].reduce((n, m) => n + m.size, 0) === services;
-  // Newer versions of a flag supersede older ones in a cache: a change is lost only if its flag's caches never reach it.
-  const latest = new Map<string, (typeof writes)[number]>();
-  for (const w of writes) if ((latest.get(w.flagKey)?.version ?? 0) < w.version) latest.set(w.flagKey, w);
-  await stage.observer
-    .waitFor(() => [...latest.values()].every(everywhere), DRAIN_MS, 'every flag in every cache')
-    .catch(() => undefined);
-  const lost = [...latest.values()].filter((w) => !everywhere(w)).length + failedWrites;
-  const allCaches = writes
-    .filter((w) => everywhere(w))
-    .map(
-      (w) =>
-        Math.max(
-          ...[...stage.observer.timeline(w.flagKey, w.version).served.values()].flatMap((m) => [...m.values()]),
-        ) - w.writtenAt,
-    );
+  const endedAt = Date.now();
   return {
-    changesPerS: Number((writes.length / elapsedS).toFixed(1)),
-    lost,
-    p50: p(allCaches, 0.5),
-    p99: p(allCaches, 0.99),
-    maxLogsQueries: Math.max(...stage.regions.map((r) => stage.maxConcurrentLogsQueries(r))),
+    writes,
+    failedWrites,
+    endedAt,
+    changesPerS: Number((writes.length / ((endedAt - started) / 1000)).toFixed(1)),
   };
 }
 
-/** BURST changes to BURST flags at once: time until every region verified every one of them. */
+/**
+ * When each write was in every cache: every service serving its version or a newer one (a newer version
+ * supersedes it in a cache, so a reader may skip it); undefined while some service serves neither.
+ */
+function appliedAt(
+  stage: LocalStage,
+  writes: readonly LoadWrite[],
+  services: number,
+): Map<LoadWrite, number | undefined> {
+  const timelines = groupBy(stage.observer.versions(), (t) => t.flagKey);
+  const applied = new Map<LoadWrite, number | undefined>();
+  for (const [flagKey, flagWrites] of groupBy(writes, (w) => w.flagKey)) {
+    const byVersion = new Map(flagWrites.map((w) => [w.version, w]));
+    // region/service → when it first served this version or a newer one, merged from the newest version down.
+    const earliest = new Map<string, number>();
+    for (const t of (timelines.get(flagKey) ?? []).sort((a, b) => b.version - a.version)) {
+      for (const [region, served] of t.served) {
+        for (const [service, at] of served) {
+          const key = `${region}/${service}`;
+          earliest.set(key, Math.min(at, earliest.get(key) ?? Infinity));
+        }
+      }
+      const write = byVersion.get(t.version);
+      if (write) applied.set(write, earliest.size === services ? Math.max(...earliest.values()) : undefined);
+    }
+  }
+  return applied;
+}
+
+/**
+ * Waits until every write is in every cache, at most `timeoutMs`. Polled: checking at every observation would put
+ * appliedAt on the main thread, the emulators' own, once per cache write.
+ */
+async function untilApplied(stage: LocalStage, writes: readonly LoadWrite[], services: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && [...appliedAt(stage, writes, services).values()].some((at) => at === undefined)) {
+    await sleep(1000);
+  }
+}
+
+/**
+ * The highest rate the stage keeps up with: steps of CAPACITY_STEP_S seconds, each from an idle stage, doubling
+ * the rate while it keeps up and then halving the interval between the fastest kept and the slowest lost.
+ * A step keeps up when the writer made its rate, every change reached every cache within a minute of the load's
+ * end, and change → all caches in the step's last third is at most 1.5 × (+ 1 s) its first third (a backlog grows).
+ */
+async function measureCapacity(ctx: ChaosContext, services: number) {
+  const deadline = Date.now() + CAPACITY_BUDGET_MS;
+  const steps: Record<string, number | boolean | null>[] = [];
+  let fastestKept = 0;
+  let slowestLost = Infinity;
+  let rate = CAPACITY_START_RATE;
+  let stoppedEarly: string | null = null;
+  while (fastestKept === 0 || slowestLost - fastestKept > Math.max(0.5, fastestKept * 0.25)) {
+    // A step needs its load, its changes' way to every cache and the drain before it.
+    if (deadline - Date.now() < CAPACITY_STEP_S * 2000) {
+      stoppedEarly = `the ${CAPACITY_BUDGET_MS / 1000} s capacity budget ran out after ${steps.length} steps`;
+      break;
+    }
+    let idleMs: number;
+    try {
+      idleMs = await ctx.stage.idle(Math.min(IDLE_MS, Math.max(deadline - Date.now(), 1)));
+    } catch (error) {
+      if (!(error instanceof StageNotIdleError)) throw error;
+      stoppedEarly = `step ${steps.length + 1} never started: ${error.message}`;
+      break;
+    }
+    const load = await runLoad(ctx, rate, CAPACITY_STEP_S, `cap${steps.length}-`);
+    await untilApplied(ctx.stage, load.writes, services, Math.min(60_000, deadline - Date.now()));
+    const applied = appliedAt(ctx.stage, load.writes, services);
+    const latencies = [...load.writes]
+      .sort((a, b) => a.writtenAt - b.writtenAt)
+      .map((w) => (applied.get(w) ?? Infinity) - w.writtenAt);
+    const third = Math.max(1, Math.floor(latencies.length / 3));
+    const first = p(latencies.slice(0, third), 0.5);
+    const last = p(latencies.slice(-third), 0.5);
+    const unapplied = latencies.filter((l) => l === Infinity).length;
+    const keptUp =
+      load.changesPerS >= 0.9 * rate &&
+      unapplied === 0 &&
+      first !== null &&
+      last !== null &&
+      last <= first * 1.5 + 1000;
+    steps.push({
+      target_per_s: rate,
+      achieved_per_s: load.changesPerS,
+      first_third_p50_ms: first === Infinity ? null : first,
+      last_third_p50_ms: last === Infinity ? null : last,
+      unapplied,
+      idle_wait_ms: idleMs,
+      kept_up: keptUp,
+    });
+    log(
+      `  capacity: ${rate}/s → ${load.changesPerS}/s, p50 ${first} → ${last} ms, ${unapplied} not applied: ${keptUp ? 'kept up' : 'fell behind'}`,
+    );
+    if (keptUp) fastestKept = Math.max(fastestKept, rate);
+    else slowestLost = Math.min(slowestLost, rate);
+    if (!keptUp && rate < 0.5) break;
+    rate = Number((slowestLost === Infinity ? rate * 2 : (fastestKept + slowestLost) / 2).toFixed(2));
+  }
+  return { changesPerS: fastestKept || null, steps, stoppedEarly };
+}
+
+/**
+ * RATE changes a second for SUSTAINED_S seconds from an idle stage, then a drain until the stage is idle again
+ * (at most IDLE_MS): a change is lost if it never reached every cache, late if it did only after DRAIN_WINDOW_MS.
+ * CPU and the functions' invocations are sampled over load and drain.
+ */
+async function measureSustained(ctx: ChaosContext, services: number) {
+  const { stage } = ctx;
+  await stage.idle(IDLE_MS);
+  const usage = startUsage(stage);
+  const load = await runLoad(ctx, RATE, SUSTAINED_S, 'load');
+  let drainMs: number | null = null;
+  let notIdle: string | null = null;
+  try {
+    drainMs = await stage.idle(IDLE_MS);
+  } catch (error) {
+    if (!(error instanceof StageNotIdleError)) throw error;
+    notIdle = error.message;
+  }
+  await untilApplied(stage, load.writes, services, READER_GRACE_MS);
+  const used = usage.stop();
+  const applied = appliedAt(stage, load.writes, services);
+  const appliedTimes = load.writes.flatMap((w) =>
+    applied.get(w) === undefined ? [] : [[w, applied.get(w)!] as const],
+  );
+  const allCaches = appliedTimes.map(([w, at]) => at - w.writtenAt);
+  return {
+    changesPerS: load.changesPerS,
+    failedWrites: load.failedWrites,
+    lost: load.writes.length - appliedTimes.length,
+    late: appliedTimes.filter(([, at]) => at > load.endedAt + DRAIN_WINDOW_MS).length,
+    drainMs,
+    notIdle,
+    p50: p(allCaches, 0.5),
+    p99: p(allCaches, 0.99),
+    maxLogsQueries: Math.max(...stage.regions.map((r) => stage.maxConcurrentLogsQueries(r))),
+    ...used,
+  };
+}
+
+/** CPU seconds over QUIET_S seconds of an idle stage. */
+async function measureQuietCost(stage: LocalStage) {
+  await stage.idle(IDLE_MS);
+  const usage = startUsage(stage);
+  await sleep(QUIET_S * 1000);
+  return usage.stop().cpu;
+}
+
+/** CPU time per thread of this process (from /proc/self/task) and per engine process, in clock ticks. */
+function cpuSample() {
+  const ticks = (stat: string) => {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (proc(5)).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const threads = new Map<string, { name: string; ticks: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    threads.set(tid, { name, ticks: ticks(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')) });
+  }
+  // An engine's pid may be a wrapper (OpenSearch runs under runuser): its descendants count too.
+  const treeTicks = (pid: string): number =>
+    ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')) +
+    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .reduce((n, child) => n + treeTicks(child), 0);
+  const engines = new Map<string, number>();
+  for (const file of readdirSync(ENGINES_STATE).filter((f) =>
+    /^(cloud-dynamodb|cloud-redis-\d+|opensearch)\.pid$/.test(f),
+  )) {
+    try {
+      engines.set(file.replace(/\.pid$/, ''), treeTicks(readFileSync(path.join(ENGINES_STATE, file), 'utf8').trim()));
+    } catch {
+      // A pid file of an engine that is not running: it used no CPU.
+    }
+  }
+  return { at: performance.now(), threads, engines };
+}
+
+/** From now until stop(): CPU seconds by thread kind and engine, and the functions with the most time in invocations. */
+function startUsage(stage: LocalStage) {
+  const before = cpuSample();
+  const firstInvocation = stage.observer.invocations.length;
+  return {
+    stop() {
+      const after = cpuSample();
+      const seconds = (t: number) => Number((t / CLOCK_TICKS_PER_S).toFixed(1));
+      const threadDelta = (match: (name: string) => boolean) =>
+        [...after.threads]
+          .filter(([, t]) => match(t.name))
+          .map(([tid, t]) => t.ticks - (before.threads.get(tid)?.ticks ?? 0));
+      const engineDelta = (match: RegExp) =>
+        [...after.engines]
+          .filter(([name]) => match.test(name))
+          .reduce((n, [name, t]) => n + t - (before.engines.get(name) ?? 0), 0);
+      const workers = threadDelta((name) => name === 'WorkerThread');
+      const sum = (values: number[]) => values.reduce((n, v) => n + v, 0);
+      const invocations = groupBy(stage.observer.invocations.slice(firstInvocation), (i) => i.functionName);
+      return {
+        cpu: {
+          wall_s: Number(((after.at - before.at) / 1000).toFixed(1)),
+          main_thread_s: seconds(sum(threadDelta((name) => name === 'MainThread'))),
+          function_workers_s: seconds(sum(workers)),
+          busiest_worker_s: seconds(Math.max(0, ...workers)),
+          node_gc_and_io_s: seconds(sum(threadDelta((name) => name !== 'MainThread' && name !== 'WorkerThread'))),
+          dynamodb_local_s: seconds(engineDelta(/^cloud-dynamodb$/)),
+          redis_s: seconds(engineDelta(/^cloud-redis-/)),
+          opensearch_s: seconds(engineDelta(/^opensearch$/)),
+        },
+        busiestFunctions: [...invocations]
+          .map(([name, calls]) => {
+            const total = calls.reduce((n, i) => n + i.endedAt - i.startedAt, 0);
+            return {
+              function: name,
+              invocations: calls.length,
+              total_s: Number((total / 1000).toFixed(1)),
+              mean_ms: Math.round(total / calls.length),
+            };
+          })
+          .sort((a, b) => b.total_s - a.total_s)
+          .slice(0, 5),
+      };
+    },
+  };
+}
+
+/** Once the stage is idle, BURST changes to BURST flags at once: time until every region verified every one of them. */
 async function measureBurst(ctx: ChaosContext) {
   const { stage } = ctx;
+  // A burst on top of a backlog would measure the backlog.
+  const idleWaitMs = await stage.idle(IDLE_MS);
   const flags = Array.from({ length: BURST }, (_, i) => ctx.newFlag(`burst${i}`));
   const queriesBefore = stage.regions.map((r) => stage.logsQueriesStarted(r));
   const started = Date.now();
   const writes = await Promise.all(flags.map((f) => ctx.write(f, 1)));
   const verified = await Promise.all(
     writes.map((w) =>
-      ctx.verified(w.flagKey, w.version, Math.min(DRAIN_MS * 2, PHASE_BUDGET_MS)).then(
+      ctx.verified(w.flagKey, w.version, Math.min(CHANGE_WAIT_MS * 2, PHASE_BUDGET_MS)).then(
         () => true,
         () => false,
       ),
@@ -493,6 +774,7 @@ async function measureBurst(ctx: ChaosContext) {
     rolledBack += history.filter((d) => d.kind === 'rollback').length;
   }
   return {
+    idleWaitMs,
     verifiedMs,
     verified: verified.filter(Boolean).length,
     queriesStarted: stage.regions.reduce((n, r, i) => n + stage.logsQueriesStarted(r) - queriesBefore[i], 0),
@@ -501,9 +783,23 @@ async function measureBurst(ctx: ChaosContext) {
   };
 }
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
 function printTable(
   report: Record<string, unknown> & {
     hops: Record<string, { p50_ms: number | null; p99_ms: number | null; n: number }>;
+    capacity_steps: Record<string, unknown>[];
+    cpu_s: Record<string, number> | null;
+    quiet_cpu_s: Record<string, number> | null;
+    busiest_functions: { function: string; invocations: number; total_s: number }[];
   },
 ): void {
   const ms = (v: unknown) => (v === null || v === undefined ? '-' : String(v)).padStart(8);
@@ -515,7 +811,15 @@ function printTable(
     ),
     `change → all caches${ms(report.change_to_all_caches_p50_ms)} ${ms(report.change_to_all_caches_p99_ms)}   (target 1000 / 3000)`,
     `floor (engines)   ${ms(report.floor_ms)}            ratio ${report.ratio_to_floor}`,
-    `sustained         ${report.sustained_changes_per_s} changes/s for ${report.sustained_seconds} s (target ${report.sustained_target_changes_per_s}); lost ${report.lost}, regressions ${report.regressions}, max Logs Insights queries ${report.max_concurrent_logs_queries}`,
+    `capacity          ${report.sustained_capacity_changes_per_s} changes/s kept up with (${report.capacity_steps.map((s) => `${s.target_per_s}/s ${s.kept_up ? 'ok' : 'behind'}`).join(', ')})`,
+    `sustained         ${report.sustained_changes_per_s} changes/s for ${report.sustained_seconds} s (target ${report.sustained_target_changes_per_s}); drained in ${report.sustained_drain_ms} ms; lost ${report.lost}, late ${report.late} (> ${report.drain_window_s} s), regressions ${report.regressions}, max Logs Insights queries ${report.max_concurrent_logs_queries}`,
+    `cpu idle (s)      ${Object.entries(report.quiet_cpu_s ?? {})
+      .map(([k, v]) => `${k.replace(/_s$/, '')} ${v}`)
+      .join(', ')}`,
+    `cpu (s)           ${Object.entries(report.cpu_s ?? {})
+      .map(([k, v]) => `${k.replace(/_s$/, '')} ${v}`)
+      .join(', ')}`,
+    `busiest functions ${report.busiest_functions.map((f) => `${f.function} ${f.total_s} s in ${f.invocations}`).join(', ')}`,
     `burst             ${report.burst_changes} flags verified in ${report.burst_all_verified_ms} ms; ${report.burst_queries_started} queries, max ${report.burst_max_concurrent_logs_queries} at once; ${report.burst_wrongly_rolled_back} rolled back`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -109,12 +109,20 @@ const ACCESS_BY_ACTION: Record<string, Access> = {
 
 function encryptedResources(stage: StageModel): Encrypted[] {
   const found: Encrypted[] = [];
+  // KMS resolves a key named by its alias (`alias/<name>`) to the alias's target key, in the same region.
+  const aliases = resourcesOf(stage, 'AWS::KMS::Alias');
+  const keyArnOf = (t: (typeof aliases)[number]['t'], key: unknown): string => {
+    if (typeof key !== 'string' || !key.startsWith('alias/')) return render(t, key);
+    const alias = aliases.find((a) => a.t.region === t.region && a.resource.Properties?.AliasName === key);
+    if (!alias) throw new Error(`${t.stackName}: no AWS::KMS::Alias ${key} in ${t.region}`);
+    return render(alias.t, alias.resource.Properties?.TargetKeyId);
+  };
   const add = (type: string, keyProperty: string, via: Encrypted['via'], contextKey: string) => {
     for (const { t, id, resource } of resourcesOf(stage, type)) {
       const key = resource.Properties?.[keyProperty];
       if (key === undefined) continue;
       const arn = render(t, { 'Fn::GetAtt': [id, 'Arn'] });
-      found.push({ t, id, arn, keyArn: render(t, key), via, contextKey });
+      found.push({ t, id, arn, keyArn: keyArnOf(t, key), via, contextKey });
     }
   };
   add('AWS::SNS::Topic', 'KmsMasterKeyId', 'sns', 'aws:sns:topicArn');

@@ -1,1 +1,2 @@
+export * from './access-strings';
 export * from './regional-redis';

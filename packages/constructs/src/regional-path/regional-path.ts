@@ -175,10 +175,8 @@ export class RegionalPath extends Construct {
     this.redis = new RegionalRedis(this, 'Redis', { stage, network: this.network, encryptionKey: key, production });
 
     const validator = fn('validator', 'validator', Duration.seconds(30));
-    // Both read the region's Redis: the updater writes entries, the checker reads readers' acknowledgements.
-    const redisAccess = { REDIS_URL: this.redis.url, REDIS_AUTH_SECRET_ARN: this.redis.authToken.secretArn };
-    const cacheUpdater = fn('cacheUpdater', 'cache-updater', Duration.seconds(20), redisAccess);
-    const consistencyChecker = fn('consistencyChecker', 'consistency-checker', Duration.seconds(10), redisAccess);
+    const cacheUpdater = fn('cacheUpdater', 'cache-updater', Duration.seconds(20));
+    const consistencyChecker = fn('consistencyChecker', 'consistency-checker', Duration.seconds(10));
     const rollback = fn('rollback', 'rollback', Duration.seconds(15), { FLAG_TABLE_NAME: props.flagTable.tableName });
     const auditWriter = fn('auditWriter', 'audit-writer', Duration.seconds(60));
     const verificationScheduler = fn('verificationScheduler', 'verification-scheduler', Duration.minutes(2));
@@ -196,8 +194,15 @@ export class RegionalPath extends Construct {
       production,
     });
     cacheUpdater.function.addEnvironment('QUEUE_NAME_PREFIX', this.fanOut.queueNamePrefix);
-    this.redis.grantAccess(cacheUpdater);
-    this.redis.grantAccess(consistencyChecker);
+    // Each as its own Redis user: the updater writes entries, the checker reads readers' acknowledgements.
+    for (const [client, role] of [
+      [cacheUpdater, 'cacheUpdater'],
+      [consistencyChecker, 'consistencyChecker'],
+    ] as const) {
+      for (const [name, value] of Object.entries(this.redis.grantAccess(client, role))) {
+        client.function.addEnvironment(name, value);
+      }
+    }
 
     new ValidatorSource(this, 'ValidatorSource', {
       stage,

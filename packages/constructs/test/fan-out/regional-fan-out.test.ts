@@ -76,10 +76,25 @@ describe('RegionalFanOut', () => {
   test('queues are KMS-encrypted, named from the stage, with a dead-letter queue after 5 receives', () => {
     built.shards[0].hasResourceProperties('AWS::SQS::Queue', {
       QueueName: Match.stringLikeRegexp('^pr-7-fanout-service-\\d{3}$'),
-      KmsMasterKeyId: Match.anyValue(),
       VisibilityTimeout: 120,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
+  });
+
+  test("every queue names the region's key by a literal alias, created before any shard", () => {
+    const keyId = Object.keys(built.parent.findResources('AWS::KMS::Key'))[0];
+    const aliases = built.parent.findResources('AWS::KMS::Alias', {
+      Properties: { AliasName: 'alias/pr-7-fanout-queues' },
+    });
+    const [[aliasId, alias]] = Object.entries(aliases);
+    expect(alias.Properties.TargetKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    const queues = built.shards.flatMap((shard) => Object.values(shard.findResources('AWS::SQS::Queue')));
+    expect(queues).toHaveLength(2 * SERVICES.length);
+    // A literal, not a nested-stack parameter: cfn-guard's CT.SQS.PR.2 accepts only a string or a local reference.
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toBe('alias/pr-7-fanout-queues');
+    const nested = Object.values(built.parent.findResources('AWS::CloudFormation::Stack'));
+    expect(nested).toHaveLength(4);
+    for (const shard of nested) expect(shard.DependsOn).toContain(aliasId);
   });
 
   test('each dead-letter queue accepts redrives from its own service queue only (SQS RedriveAllowPolicy byQueue)', () => {

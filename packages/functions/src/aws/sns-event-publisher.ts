@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 // The message contract alone: the cache's index would bundle ioredis into the validator.
-import { buildFanOutMessage } from '@ffc/cache/lib/fan-out-message';
+import { buildFanOutMessage } from '@ffc/cache/fan-out-message';
 import { CHANGE_PUBLISHED, TARGET_SERVICES_ATTRIBUTE } from '@ffc/identifiers';
 import { ChangePublisher, PublishedChange } from '../ports/change-publisher';
 

@@ -8,8 +8,8 @@ import {
   jsonLineLogger,
   parseFanOutMessage,
 } from '@ffc/cache';
-// Single modules: this function's bundle needs the grammar, not the DynamoDB client.
-import { CHANGE_KINDS } from '@ffc/store/lib/flag-document';
+// A single module: this function's bundle needs the grammar, not the DynamoDB client.
+import { CHANGE_KINDS } from '@ffc/store/flag-document';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DEFAULT_REDIS_OUTAGE_BUDGET_MS } from '../budgets';
 import { countOutcome, publishOutcomes } from '../metrics';

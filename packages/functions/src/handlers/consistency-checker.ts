@@ -100,7 +100,7 @@ export const handler = createConsistencyCheckerHandler(
       acknowledged: async (change: ChangeToVerify, region: string) =>
         (await cache.acknowledgements(change.flagKey, change.version))
           .filter((ack) => ack.region === region)
-          .map(({ service, flagKey, version }) => ({ service, flagKey, version })),
+          .map(({ service, flagKey, version, correlationId }) => ({ service, flagKey, version, correlationId })),
     };
   }),
 );

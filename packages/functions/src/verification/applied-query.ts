@@ -1,7 +1,7 @@
 import { FLAG_KEY, identifierProblem, isFlagKey } from '@ffc/identifiers';
 // Single modules: the scheduler's bundle needs the version grammar, not the DynamoDB client.
-import { CHANGE_KINDS, ChangeKind } from '@ffc/store/lib/flag-document';
-import { isStoredVersion } from '@ffc/store/lib/keys';
+import { CHANGE_KINDS, ChangeKind } from '@ffc/store/flag-document';
+import { isStoredVersion } from '@ffc/store/keys';
 import { UnprocessableInputError } from '../errors';
 
 /** A change a verification checks: the services of this region that must serve `version` (or newer). */
@@ -22,7 +22,7 @@ export interface AppliedVersion {
   readonly version: number;
   /**
    * Which write of that version the service holds (two regions can each accept one; last-writer-wins keeps
-   * one of them). @default - not known (older log lines, readers' acknowledgements): any write of the version
+   * one of them). @default - not known (older log lines and acknowledgements): any write of the version
    */
   readonly correlationId?: string;
 }

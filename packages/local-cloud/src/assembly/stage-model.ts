@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { LocalCloudError, NotEmulatedError } from '../errors';
 import { AssemblyStack, TemplateResource, resourcesOf } from './cloud-assembly';
 import { IntrinsicResolver } from './intrinsics';
+import { RedisUserSpec, readRedisUsers } from './redis-users';
 
 /** What one stage runs, read from its templates: nothing of the wiring is declared again in code. */
 export interface StageModel {
@@ -16,6 +17,8 @@ export interface StageModel {
   readonly rules: readonly RuleSpec[];
   readonly stateMachines: readonly StateMachineSpec[];
   readonly secrets: readonly SecretSpec[];
+  /** The ElastiCache users each region's Redis admits (its replication group's user groups). */
+  readonly redisUsers: readonly RedisUserSpec[];
   readonly logGroups: readonly { readonly region: string; readonly name: string }[];
 }
 
@@ -244,6 +247,8 @@ const RUN_PROPERTIES: Record<string, readonly string[]> = {
   'AWS::SecretsManager::Secret': ['Name', 'GenerateSecretString'],
   'AWS::Logs::LogGroup': ['LogGroupName', 'RetentionInDays', 'DataProtectionPolicy'],
   'AWS::ElastiCache::ReplicationGroup': [],
+  'AWS::ElastiCache::User': ['UserId', 'UserName', 'Engine', 'AccessString', 'Passwords'],
+  'AWS::ElastiCache::UserGroup': ['UserGroupId', 'Engine', 'UserIds'],
   'AWS::OpenSearchService::Domain': [],
   'Custom::AWS': ['Create', 'Update', 'Delete'],
 };
@@ -498,6 +503,7 @@ export function buildStageModel(
     rules,
     stateMachines,
     secrets,
+    redisUsers: readRedisUsers(stacks, props),
     logGroups,
   };
 }
@@ -607,6 +613,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::SecretsManager::Secret': 'Name',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::ElastiCache::UserGroup': 'UserGroupId',
 };
 
 /**

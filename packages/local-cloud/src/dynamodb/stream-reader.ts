@@ -13,6 +13,8 @@ interface ShardState {
   readonly parentShardId?: string;
   /** Undefined until the first read; null once the shard is closed and read to its end. */
   iterator?: string | null;
+  /** A record has been read from the shard: from then on its iterators point at records that exist. */
+  started?: boolean;
 }
 
 /**
@@ -34,23 +36,38 @@ export class StreamReader {
     const records: _Record[] = [];
     for (const [shardId, shard] of this.shards) {
       if (shard.iterator === null || !this.parentDrained(shard)) continue;
-      const iterator =
-        shard.iterator ??
-        (
-          await this.streams.send(
-            new GetShardIteratorCommand({
-              StreamArn: this.streamArn,
-              ShardId: shardId,
-              ShardIteratorType: 'TRIM_HORIZON',
-            }),
-          )
-        ).ShardIterator;
-      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const page = await this.getRecords(shardId, shard);
       records.push(...(page.Records ?? []));
+      shard.started ||= (page.Records ?? []).length > 0;
       shard.iterator = page.NextShardIterator ?? null;
       if (shard.iterator === null) this.shardsReadAt = Number.NEGATIVE_INFINITY;
     }
     return records;
+  }
+
+  /**
+   * One GetRecords page from where the shard was left. DynamoDB Local numbers stream records per database, not
+   * per shard, so an iterator taken while the shard was still empty points at its StartingSequenceNumber; once
+   * any table of the same region has written (CreateTable counts), the shard's first record lands further on and
+   * that iterator is refused with TrimmedDataAccessException ("read past the oldest stream record"), nothing
+   * trimmed at all. Until a first record has been read, such a refusal is answered with a fresh TRIM_HORIZON.
+   */
+  private async getRecords(shardId: string, shard: ShardState) {
+    try {
+      return await this.streams.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator ?? (await this.trimHorizon(shardId)) }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'TrimmedDataAccessException' || shard.started) throw error;
+      return this.streams.send(new GetRecordsCommand({ ShardIterator: await this.trimHorizon(shardId) }));
+    }
+  }
+
+  private async trimHorizon(shardId: string): Promise<string | undefined> {
+    const { ShardIterator } = await this.streams.send(
+      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    return ShardIterator;
   }
 
   /** A parent that has aged out of the stream (not listed) no longer holds records to wait for. */

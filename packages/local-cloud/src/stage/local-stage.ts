@@ -10,12 +10,20 @@ import { FlagReader, RedisClient, connectRedis, createFlagCache, createFlagReade
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { EventSourceMappingSpec, FunctionSpec, StageModel, buildStageModel } from '../assembly/stage-model';
 import { InsightsService, LogStore } from '../cloudwatch';
-import { createReplicaTables, deleteReplicaTables, dynamoClient, startGlobalTableReplication } from '../dynamodb';
+import {
+  GlobalTableReplication,
+  createReplicaTables,
+  deleteReplicaTables,
+  dynamoClient,
+  startGlobalTableReplication,
+} from '../dynamodb';
 import { LocalCloudError, NotEmulatedError } from '../errors';
 import { resetAuditIndex } from './audit-index';
 import { DeliveryFaultEffect, FaultableEngine, StreamFault } from './faults';
+import { waitUntilIdle } from './idle';
 import { EventBuses, Queues, Topics } from './messaging';
 import { StageObserver } from './observer';
+import { applyRedisUsers } from './redis-users';
 import { LocalStateMachine } from './step-functions';
 import { TcpProxy } from './tcp-proxy';
 import { compileEventPattern } from '../events/event-pattern';
@@ -23,6 +31,7 @@ import { Gateway, gatewayEnvironment, startGateway } from '../gateway';
 import { FunctionError, RegionalFunctionRuntime } from '../lambda/function-runtime';
 import { startSqsEventSource } from '../lambda/sqs-event-source';
 import { startStreamEventSource } from '../lambda/stream-event-source';
+import { LocalQueue } from '../sqs';
 
 /** The local engines a stage runs on (tools/engines `cloud` and `opensearch`). */
 export interface StageEngines {
@@ -102,6 +111,11 @@ export class LocalStage {
   /** Messages a delivery fault sent (a duplicate, a held-back message): never faulted again. */
   private readonly faultCopies = new Set<string>();
   private gateway?: Gateway;
+  /** What idle() waits for: the event sources, the replications, the queues the sources consume, the invocations. */
+  private readonly eventSources: { idle(): Promise<void> }[] = [];
+  private readonly replications: GlobalTableReplication[] = [];
+  private readonly consumedQueues: LocalQueue[] = [];
+  private readonly invocationCounts = { started: 0, running: 0 };
   model!: StageModel;
   queues!: Queues;
   topics!: Topics;
@@ -241,11 +255,17 @@ export class LocalStage {
         onError: (error) => this.observer.error('replication', error),
       });
       this.stoppers.push(() => replication.stop());
+      this.replications.push(replication);
     }
 
     for (const secret of model.secrets) {
       this.secrets.set(secret.arn, randomBytes(24).toString('hex').slice(0, secret.passwordLength));
     }
+    await applyRedisUsers(
+      model.redisUsers,
+      (region) => this.redisUrl(region),
+      (arn) => this.secrets.get(arn),
+    );
     this.queues = new Queues(model.queues);
     this.stoppers.push(() => this.queues.close());
     this.topics = new Topics(model, this.queues);
@@ -299,9 +319,12 @@ export class LocalStage {
   async invoke(region: string, nameOrArn: string, event: unknown): Promise<unknown> {
     const fn = this.functionOf(region, nameOrArn);
     const started = Date.now();
+    this.invocationCounts.started += 1;
+    this.invocationCounts.running += 1;
     try {
       return await this.runtimes.get(region)!.invoke(fn.name, event);
     } finally {
+      this.invocationCounts.running -= 1;
       this.observer.invoked(region, fn.name, event, started, Date.now());
     }
   }
@@ -323,9 +346,10 @@ export class LocalStage {
       // Empty caches, as in a new stage; other stages on the same server keep theirs (keys are per stage).
       await createFlagCache({ redis, stage: this.options.stage }).clear();
       this.stoppers.push(() => void redis.disconnect());
+      const readersRedis = this.readersConnection(region) ?? redis;
       const readers = services.map((service) =>
         createFlagReader({
-          redis,
+          redis: readersRedis,
           stage: this.options.stage,
           service,
           region,
@@ -346,6 +370,20 @@ export class LocalStage {
       await Promise.all(readers.map((r) => r.start()));
       this.stoppers.unshift(() => Promise.all(readers.map((r) => r.close())).then(() => undefined));
     }
+  }
+
+  /** The services read as the stage's readers' Redis user (its RBAC role), if the templates have one. */
+  private readersConnection(region: string): RedisClient | undefined {
+    const user = this.model.redisUsers.find((u) => u.region === region && u.role === 'readers');
+    if (!user) return undefined;
+    const redis = connectRedis({
+      url: this.redisUrl(region),
+      username: user.userName,
+      password: this.secrets.get(user.passwordSecretArns[0]),
+    });
+    // Closed before the proxies stop (the readers close first): it would reconnect into a closed port.
+    this.stoppers.unshift(() => void redis.disconnect());
+    return redis;
   }
 
   private async startEventSource(mapping: EventSourceMappingSpec): Promise<void> {
@@ -405,6 +443,8 @@ export class LocalStage {
         { onError: (error: Error) => this.observer.error(mapping.where, error) },
       );
       this.stoppers.unshift(() => source.stop());
+      this.eventSources.push(source);
+      this.consumedQueues.push(queue);
       return;
     }
     const client = this.dynamo(mapping.region);
@@ -469,6 +509,7 @@ export class LocalStage {
       { onError: (error: Error) => this.observer.error(mapping.where, error) },
     );
     this.stoppers.unshift(() => source.stop());
+    this.eventSources.push(source);
     // LATEST starts at the shard iterators: a write before they exist would never reach the function.
     await source.ready();
   }
@@ -597,6 +638,32 @@ export class LocalStage {
       },
       secretsManager: { getSecretValue: async (_ctx: unknown, input: any) => secretValue(input.SecretId) },
     };
+  }
+
+  /**
+   * Resolves, with the ms it waited, once the stage has nothing left to do: every stream read to its end, every
+   * write replicated, every queue an event source consumes empty (nothing visible, in flight or delayed) and no
+   * function running. Rejects with StageNotIdleError after `timeoutMs`.
+   */
+  idle(timeoutMs: number): Promise<number> {
+    return waitUntilIdle(
+      {
+        sources: this.eventSources,
+        replications: this.replications,
+        invocations: () => this.invocationCounts,
+        queuedMessages: () =>
+          new Map(
+            this.consumedQueues
+              .filter((queue) => !queue.closed)
+              .map((queue) => {
+                const { visible, inFlight, delayed } = queue.counts();
+                return [queue.name, visible + inFlight + delayed] as const;
+              })
+              .filter(([, count]) => count > 0),
+          ),
+      },
+      timeoutMs,
+    );
   }
 
   /** Stops everything this stage started, newest first; the engines stay up. */

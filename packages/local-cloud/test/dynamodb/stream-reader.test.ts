@@ -13,7 +13,14 @@ import { StreamReader } from '../../src/dynamodb';
  * shard for a short test, so the lifecycle is checked against this fake.)
  */
 class FakeStream {
-  readonly shards: { id: string; parent?: string; records: string[]; open: boolean; read: number }[] = [];
+  readonly shards: {
+    id: string;
+    parent?: string;
+    records: string[];
+    open: boolean;
+    read: number;
+    trimmed?: boolean;
+  }[] = [];
 
   readonly client = {
     send: async (command: unknown) => {
@@ -27,6 +34,9 @@ class FakeStream {
       if (command instanceof GetShardIteratorCommand) return { ShardIterator: command.input.ShardId };
       if (command instanceof GetRecordsCommand) {
         const shard = this.shards.find((s) => s.id === command.input.ShardIterator)!;
+        if (shard.trimmed) {
+          throw Object.assign(new Error('read past the oldest record'), { name: 'TrimmedDataAccessException' });
+        }
         const records = shard.records.slice(shard.read).map((id): _Record => ({ eventID: id }));
         shard.read = shard.records.length;
         return { Records: records, NextShardIterator: shard.open ? shard.id : undefined };
@@ -80,5 +90,15 @@ describe('StreamReader', () => {
     expect(ids(await reader.read())).toEqual([]);
     stream.add('second', ['n1'], 'first');
     expect(ids(await reader.read())).toEqual(['n1']);
+  });
+
+  test('a shard trimmed after records were read is an error, not a re-read from the start (no duplicates)', async () => {
+    const stream = new FakeStream();
+    stream.add('s1', ['a']);
+    const reader = new StreamReader(stream.client, 'arn');
+    expect(ids(await reader.read())).toEqual(['a']);
+
+    stream.shard('s1').trimmed = true;
+    await expect(reader.read()).rejects.toMatchObject({ name: 'TrimmedDataAccessException' });
   });
 });

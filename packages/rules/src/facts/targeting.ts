@@ -1,4 +1,4 @@
-import { operatorsTaking, PARTIAL_MATCH_OPERATORS } from '@ffc/cache/lib/evaluation/operators';
+import { operatorsTaking, PARTIAL_MATCH_OPERATORS } from '@ffc/cache/evaluation';
 import { TargetingRule } from '../model/flag-change';
 
 // The evaluator's operator definitions say what kind of values each takes.

@@ -1,4 +1,4 @@
-import { SEMVER_PATTERN, TARGETING_OPERATORS } from '@ffc/cache/lib/evaluation/operators';
+import { SEMVER_PATTERN, TARGETING_OPERATORS } from '@ffc/cache/evaluation';
 import { all, anyOf, defineFamily, exceeds, fact, isProduction } from './define';
 // The one list of operators, defined by the evaluator services run (a module without Redis or OpenFeature).
 import { REGIONS } from '../catalogue/catalogue';

@@ -135,16 +135,22 @@ async function flagState(ctx: ChaosContext, flagKey: string, options: InvariantO
     if (options.skipCache?.(region, flagKey)) continue;
     const cache = ctx.cache(region);
     const entries = await Promise.all(ctx.services(region).map((service) => cache.record(service, flagKey)));
+    const readers = new Map((ctx.stage.readers.get(region) ?? []).map((r) => [r.service, r]));
+    // The same write as the table's, in Redis and in the service's reader: a version alone cannot tell the
+    // winner of last-writer-wins from the loser.
+    const sameWrite = (held: { version?: number; value?: unknown; correlationId?: string } | undefined) =>
+      held?.version === current?.version &&
+      JSON.stringify(held?.value) === JSON.stringify(current?.value) &&
+      held?.correlationId === current?.correlationId;
+    const describeHeld = (held: { version?: number; value?: unknown; correlationId?: string } | undefined) =>
+      `v${held?.version} ${JSON.stringify(held?.value)} (${held?.correlationId})`;
     ctx.services(region).forEach((service, i) => {
-      const entry = entries[i] as { version?: number; value?: unknown } | undefined;
-      const served = ctx.stage.observer.servedVersion(region, service, flagKey);
-      if (
-        entry?.version !== current?.version ||
-        JSON.stringify(entry?.value) !== JSON.stringify(current?.value) ||
-        served !== current?.version
-      ) {
+      const entry = entries[i] as { version?: number; value?: unknown; correlationId?: string } | undefined;
+      const reader = readers.get(service);
+      const served = reader ? reader.get(flagKey) : entry;
+      if (!sameWrite(entry) || !sameWrite(served)) {
         cacheMismatches.push(
-          `${service} in ${region}: Redis v${entry?.version} ${JSON.stringify(entry?.value)}, reader v${served}, table v${current?.version} ${JSON.stringify(current?.value)}`,
+          `${service} in ${region}: Redis ${describeHeld(entry)}, reader ${describeHeld(served)}, table ${describeHeld(current ?? undefined)}`,
         );
       }
     });
