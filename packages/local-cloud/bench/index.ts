@@ -38,8 +38,8 @@ import {
   resetAuditIndex,
   sleep,
   startGlobalTableReplication,
+  StageNotIdleError,
 } from '../src';
-import { StageNotIdleError } from '../src/stage/idle';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

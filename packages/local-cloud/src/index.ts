@@ -16,3 +16,4 @@ export * from './stage/observer';
 export * from './scenarios/demo';
 export * from './scenarios/chaos';
 export * from './stage/faults';
+export * from './stage/idle';
